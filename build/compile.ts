@@ -1,0 +1,31 @@
+// Compile the TypeScript userland into one executable with `bun build --compile`.
+// Never strip the result: the program is embedded in the binary.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ARCH_INFO, type Arch } from "./arch.ts";
+import { run } from "./progress.ts";
+
+export const ROOT = path.resolve(import.meta.dir, "..");
+export const BUN = path.join(ROOT, "node_modules", ".bin", "bun");
+const ENTRY = path.join(ROOT, "lib", "main.ts");
+
+export interface CompileOptions {
+  /** A musl runtime from npm for cross targets; undefined compiles for this host. */
+  runtime?: string;
+  arch?: Arch;
+  outfile: string;
+}
+
+export async function compilePika(opts: CompileOptions): Promise<string> {
+  fs.mkdirSync(path.dirname(opts.outfile), { recursive: true });
+  const args = ["build", "--compile", "--minify", ENTRY, "--outfile", opts.outfile];
+  if (opts.arch) args.push(`--target=${ARCH_INFO[opts.arch].bunTarget}`);
+  if (opts.runtime) args.push(`--compile-executable-path=${opts.runtime}`);
+  await run(BUN, args, { what: `compile pika${opts.arch ? ` for ${opts.arch}` : ""}`, cwd: ROOT });
+  return opts.outfile;
+}
+
+/** out/host/pika: the binary for this machine, used by integration tests. */
+export function hostBinaryPath(): string {
+  return path.join(ROOT, "out", "host", "pika");
+}

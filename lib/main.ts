@@ -1,0 +1,47 @@
+// The entry point of the pika executable: pick the applet from argv[0] (a
+// link's name) or from "pika APPLET ...", run it, and exit with its status.
+import * as path from "node:path";
+import "../applets/index.ts";
+import { findApplet, runApplet, type Context } from "./applet.ts";
+import { FdReader, FdWriter } from "./io.ts";
+import { multicall } from "./multicall.ts";
+
+function processContext(argv: string[]): Context {
+  return {
+    argv,
+    env: { ...process.env } as Record<string, string>,
+    cwd: safeCwd(),
+    stdin: new FdReader(0),
+    stdout: new FdWriter(1),
+    stderr: new FdWriter(2),
+  };
+}
+
+function safeCwd(): string {
+  try {
+    return process.cwd();
+  } catch {
+    return "/";
+  }
+}
+
+async function main(): Promise<number> {
+  // process.argv0 is the name we were started by; process.argv[0] is always "bun".
+  const invokedAs = path.basename(process.argv0 || "pika");
+  const rest = process.argv.slice(2);
+  const applet = findApplet(invokedAs);
+  if (applet) return runApplet(applet, processContext([invokedAs, ...rest]));
+  const ctx = processContext(["pika", ...rest]);
+  const status = await multicall(ctx);
+  await ctx.stdout.flush().catch(() => {});
+  await ctx.stderr.flush().catch(() => {});
+  return status;
+}
+
+main().then(
+  (status) => process.exit(status),
+  (err) => {
+    console.error(`pika: ${err?.stack ?? err}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,80 @@
+// "pika" itself: pika APPLET [ARGS], pika --list, pika --install [-s] [DIR], pika --help.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { appletNames, findApplet, runApplet, PIKA_VERSION, resolvePath, type Context } from "./applet.ts";
+import { errorMessage } from "./errors.ts";
+
+/** Where an applet's link goes in a root filesystem, as BusyBox places them. */
+export function appletDir(name: string): string {
+  return findApplet(name)?.dir ?? "/bin";
+}
+
+export async function multicall(ctx: Context): Promise<number> {
+  const [, first, ...rest] = ctx.argv;
+  if (first === undefined || first === "--help") {
+    await ctx.stdout.write(helpText());
+    return first === undefined ? 1 : 0;
+  }
+  if (first === "--list") {
+    await ctx.stdout.write(appletNames().map((n) => n + "\n").join(""));
+    return 0;
+  }
+  if (first === "--list-full") {
+    await ctx.stdout.write(appletNames().map((n) => `${appletDir(n).slice(1)}/${n}\n`).join(""));
+    return 0;
+  }
+  if (first === "--install") return install(ctx, rest);
+  const applet = findApplet(first);
+  if (!applet) {
+    await ctx.stderr.write(`${first}: applet not found\n`);
+    return 127;
+  }
+  return runApplet(applet, { ...ctx, argv: [first, ...rest] });
+}
+
+function helpText(): string {
+  const names = appletNames();
+  const lines: string[] = [];
+  let line = "\t";
+  for (const n of names) {
+    if (line.length + n.length + 2 > 72) {
+      lines.push(line.replace(/, $/, ","));
+      line = "\t";
+    }
+    line += n + ", ";
+  }
+  lines.push(line.replace(/, $/, ""));
+  return (
+    `Pika v${PIKA_VERSION} multi-call binary: a Linux userland in TypeScript.\n\n` +
+    `Usage: pika [function [arguments]...]\n   or: pika --list\n   or: pika --install [-s] [DIR]\n` +
+    `   or: function [arguments]...\n\n` +
+    `\tpika is a multi-call binary that combines many common Unix\n` +
+    `\tutilities into a single executable. Most people will create a\n` +
+    `\tlink to pika for each function they wish to use and pika\n` +
+    `\twill act like whatever it was invoked as.\n\n` +
+    `Currently defined functions:\n${lines.join("\n")}\n`
+  );
+}
+
+/** --install [-s] [DIR]: hard links (symlinks with -s) for every applet. */
+async function install(ctx: Context, args: string[]): Promise<number> {
+  const symbolic = args[0] === "-s";
+  if (symbolic) args = args.slice(1);
+  const self = fs.realpathSync("/proc/self/exe");
+  const intoOneDir = args[0] !== undefined ? resolvePath(ctx, args[0]) : undefined;
+  let status = 0;
+  for (const name of appletNames()) {
+    const dir = intoOneDir ?? appletDir(name);
+    const link = path.join(dir, name);
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+      if (symbolic) fs.symlinkSync(self, link);
+      else fs.linkSync(self, link);
+    } catch (err: any) {
+      if (err?.code === "EEXIST") continue; // like BusyBox: never replace what is there
+      await ctx.stderr.write(`pika: ${link}: ${errorMessage(err)}\n`);
+      status = 1;
+    }
+  }
+  return status;
+}
