@@ -18,7 +18,7 @@ export interface CompileOptions {
 
 export async function compilePika(opts: CompileOptions): Promise<string> {
   fs.mkdirSync(path.dirname(opts.outfile), { recursive: true });
-  const args = ["build", "--compile", "--minify", ENTRY, "--outfile", opts.outfile];
+  const args = ["build", "--compile", "--minify", "--bytecode", ENTRY, "--outfile", opts.outfile];
   if (opts.arch) args.push(`--target=${ARCH_INFO[opts.arch].bunTarget}`);
   if (opts.runtime) args.push(`--compile-executable-path=${opts.runtime}`);
   await run(BUN, args, { what: `compile pika${opts.arch ? ` for ${opts.arch}` : ""}`, cwd: ROOT });

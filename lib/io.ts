@@ -22,8 +22,15 @@ export interface Reader {
 const CHUNK = 64 * 1024;
 const encoder = new TextEncoder();
 
-function isatty(fd: number): boolean {
+/**
+ * Whether fd is a terminal. Only character devices can be, and loading
+ * node:tty costs ~10 ms of start-up, so pipes and files never pay for it.
+ */
+export function isatty(fd: number): boolean {
   try {
+    const st = fs.fstatSync(fd);
+    // Major 1 is /dev/null, /dev/zero and friends: never terminals.
+    if (!st.isCharacterDevice() || Number(st.rdev) >> 8 === 1) return false;
     return require("node:tty").isatty(fd);
   } catch {
     return false;
@@ -36,11 +43,13 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export class FdWriter implements Writer {
   private parts: Uint8Array[] = [];
   private size = 0;
-  readonly isTTY: boolean;
+  private tty?: boolean;
 
-  /** `lineBuffered` flushes at every write, as a terminal expects. */
-  constructor(readonly fd: number, private lineBuffered = isatty(fd)) {
-    this.isTTY = isatty(fd);
+  constructor(readonly fd: number) {}
+
+  /** Asked lazily: most runs never need to know. */
+  get isTTY(): boolean {
+    return (this.tty ??= isatty(this.fd));
   }
 
   async write(data: string | Uint8Array): Promise<void> {
@@ -48,7 +57,8 @@ export class FdWriter implements Writer {
     if (bytes.length === 0) return;
     this.parts.push(bytes);
     this.size += bytes.length;
-    if (this.lineBuffered || this.size >= CHUNK) await this.flush();
+    // A terminal sees each write at once; pipes and files get 64 KiB blocks.
+    if (this.size >= CHUNK || this.isTTY) await this.flush();
   }
 
   async flush(): Promise<void> {
@@ -71,9 +81,11 @@ export class FdWriter implements Writer {
 
 /** Reader over a file descriptor. */
 export class FdReader implements Reader {
-  readonly isTTY: boolean;
-  constructor(readonly fd: number) {
-    this.isTTY = isatty(fd);
+  private tty?: boolean;
+  constructor(readonly fd: number) {}
+
+  get isTTY(): boolean {
+    return (this.tty ??= isatty(this.fd));
   }
 
   async *chunks(): AsyncIterable<Uint8Array> {
