@@ -2,10 +2,11 @@
 // Never strip the result: the program is embedded in the binary.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { fileURLToPath } from "node:url";
 import { ARCH_INFO, type Arch } from "./arch.ts";
 import { run } from "./progress.ts";
 
-export const ROOT = path.resolve(import.meta.dir, "..");
+export const ROOT = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
 export const BUN = path.join(ROOT, "node_modules", ".bin", "bun");
 const ENTRY = path.join(ROOT, "lib", "main.ts");
 
