@@ -1,6 +1,5 @@
-import * as os from "node:os";
 import { defineApplet } from "../lib/applet.ts";
-import { readTextIfExists } from "../lib/fsutil.ts";
+import { uname } from "../lib/syscalls.ts";
 
 defineApplet({
   name: "uname",
@@ -18,13 +17,13 @@ defineApplet({
     "-o  OS name",
   ],
   async run(ctx, opts) {
-    const machine = os.machine();
+    const u = uname();
     const fields: [string, string][] = [
-      ["s", "Linux"],
-      ["n", (readTextIfExists("/proc/sys/kernel/hostname") ?? os.hostname()).trim()],
-      ["r", os.release()],
-      ["v", os.version()],
-      ["m", machine],
+      ["s", u.sysname],
+      ["n", u.nodename],
+      ["r", u.release],
+      ["v", u.version],
+      ["m", u.machine],
       ["p", "unknown"],
       ["i", "unknown"],
       ["o", "GNU/Linux"],

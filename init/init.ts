@@ -3,10 +3,9 @@
 // or SIGTERM (reboot). Every error is caught, logged and survived: PID 1
 // exiting would panic the kernel.
 import * as fs from "node:fs";
-import * as os from "node:os";
 import type { Subprocess } from "bun";
 import { defineApplet, PIKA_VERSION, warn, type Context } from "../lib/applet.ts";
-import { getpid, reboot, RB, sethostname } from "../lib/syscalls.ts";
+import { getpid, reboot, RB, sethostname, uname } from "../lib/syscalls.ts";
 import { log, say } from "./console.ts";
 import { kernelOptions, mountPseudoFilesystems } from "./early.ts";
 import { commandLine, DEFAULT_INITTAB, parseInittab, type InittabEntry } from "./inittab.ts";
@@ -177,7 +176,8 @@ export async function runInit(ctx: Context): Promise<number> {
   const sandbox = ctx.env.PIKA_INIT_SANDBOX === "1";
   if (!sandbox) mountPseudoFilesystems();
   const options = kernelOptions();
-  say(`\nPika Linux ${PIKA_VERSION} init (PID 1) on ${os.machine()}, kernel ${os.release()}`);
+  const u = uname();
+  say(`\nPika Linux ${PIKA_VERSION} init (PID 1) on ${u.machine}, kernel ${u.release}`);
   setHostname();
   try {
     reboot(RB.DISABLE_CAD); // Ctrl-Alt-Del becomes SIGINT to us

@@ -22,6 +22,7 @@ const SYMBOLS = {
   getrandom: { args: [P, u64, u32], returns: i64 },
   getpid: { args: [], returns: i32 },
   getppid: { args: [], returns: i32 },
+  uname: { args: [P], returns: i32 },
   __errno_location: { args: [], returns: P },
 } as const;
 
@@ -152,4 +153,19 @@ export function getpid(): number {
 
 export function getppid(): number {
   return lib().getppid();
+}
+
+export interface Utsname { sysname: string; nodename: string; release: string; version: string; machine: string; domainname: string }
+
+/** uname(2): the kernel's own words (Bun's os.machine() says "arm64" for aarch64). */
+export function uname(): Utsname {
+  const FIELD = 65;
+  const buf = new Uint8Array(FIELD * 6);
+  check(lib().uname(buf), "uname");
+  const field = (i: number) => {
+    const f = buf.subarray(i * FIELD, (i + 1) * FIELD);
+    const end = f.indexOf(0);
+    return Buffer.from(f.subarray(0, end < 0 ? FIELD : end)).toString("utf8");
+  };
+  return { sysname: field(0), nodename: field(1), release: field(2), version: field(3), machine: field(4), domainname: field(5) };
 }
