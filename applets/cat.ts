@@ -22,7 +22,8 @@ defineApplet({
         continue;
       }
       try {
-        for await (const chunk of input.chunks()) await ctx.stdout.write(numberer ? numberer(chunk) : chunk);
+        for await (const chunk of input.chunks()) await ctx.stdout.write(numberer ? numberer.feed(chunk) : chunk);
+        if (numberer) await ctx.stdout.write(numberer.endFile());
       } catch (err) {
         await warn(ctx, `read error: ${errorMessage(err)}`);
         status = 1;
@@ -32,19 +33,29 @@ defineApplet({
   },
 });
 
-/** cat -n / -b: number lines across all inputs, as "%6d\t". */
-function lineNumberer(skipBlank: boolean): (chunk: Uint8Array) => Uint8Array {
+/**
+ * cat -n / -b: number lines as "%6d\t", counting across all inputs. Numbering
+ * works line by line, so like BusyBox it ends each file's last line with \n.
+ */
+function lineNumberer(skipBlank: boolean) {
   let line = 0;
   let atLineStart = true;
-  return (chunk) => {
-    const out: number[] = [];
-    for (const byte of chunk) {
-      if (atLineStart && !(skipBlank && byte === 10)) {
-        for (const b of Buffer.from(String(++line).padStart(6) + "\t")) out.push(b);
+  return {
+    feed(chunk: Uint8Array): Uint8Array {
+      const out: number[] = [];
+      for (const byte of chunk) {
+        if (atLineStart && !(skipBlank && byte === 10)) {
+          for (const b of Buffer.from(String(++line).padStart(6) + "\t")) out.push(b);
+        }
+        out.push(byte);
+        atLineStart = byte === 10;
       }
-      out.push(byte);
-      atLineStart = byte === 10;
-    }
-    return Uint8Array.from(out);
+      return Uint8Array.from(out);
+    },
+    endFile(): Uint8Array {
+      if (atLineStart) return new Uint8Array(0);
+      atLineStart = true;
+      return Uint8Array.of(10);
+    },
   };
 }
