@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import { defineApplet, resolvePath } from "../lib/applet.ts";
 import { sethostname } from "../lib/syscalls.ts";
+import { AppletError, errorMessage } from "../lib/errors.ts";
 
 defineApplet({
   name: "hostname",
@@ -16,7 +17,16 @@ defineApplet({
   ],
   async run(ctx, opts, args) {
     let name = args[0];
-    if (opts.F !== undefined) name = fs.readFileSync(resolvePath(ctx, opts.F), "utf8").split("\n").find((l) => l.trim() && !l.startsWith("#"))?.trim() ?? "";
+    if (opts.F !== undefined) {
+      let text: string;
+      try {
+        text = fs.readFileSync(resolvePath(ctx, opts.F), "utf8");
+      } catch (err) {
+        throw new AppletError(`can't open '${opts.F}': ${errorMessage(err)}`);
+      }
+      // The first line that is not a comment, as BusyBox reads it.
+      name = text.split("\n").find((l) => l.trim() && !l.startsWith("#"))?.trim() ?? "";
+    }
     if (name !== undefined) {
       sethostname(name);
       return 0;

@@ -1,7 +1,7 @@
 import { defineApplet, resolvePath } from "../lib/applet.ts";
-import { UsageError } from "../lib/errors.ts";
+import { AppletError, describeErrno, SyscallError, UsageError } from "../lib/errors.ts";
 import { parseMountOptions, readMounts } from "../lib/mounts.ts";
-import { mount } from "../lib/syscalls.ts";
+import { MS, mount } from "../lib/syscalls.ts";
 
 defineApplet({
   name: "mount",
@@ -21,7 +21,10 @@ defineApplet({
   ],
   async run(ctx, opts, args) {
     if (args.length === 0 && !opts.a) {
-      const lines = readMounts().map((m) => `${m.source} on ${m.target} type ${m.fstype} (${m.options})\n`);
+      // With -t alone, only that type is listed, as BusyBox does.
+      const lines = readMounts()
+        .filter((m) => opts.t === undefined || m.fstype === opts.t)
+        .map((m) => `${m.source} on ${m.target} type ${m.fstype} (${m.options})\n`);
       await ctx.stdout.write(lines.join(""));
       return 0;
     }
@@ -36,7 +39,13 @@ defineApplet({
     const [source, target] = args;
     // Pseudo filesystems name no device; a real path is resolved against cwd.
     const src = source.includes("/") ? resolvePath(ctx, source) : source;
-    mount(src, resolvePath(ctx, target), opts.t ?? (flags & 0x1000 ? null : "auto"), flags, data || null);
+    try {
+      mount(src, resolvePath(ctx, target), opts.t ?? (flags & MS.BIND ? null : "auto"), flags, data || null);
+    } catch (err) {
+      if (!(err instanceof SyscallError)) throw err;
+      // BusyBox's words and status for a failed mount(2).
+      throw new AppletError(`mounting ${source} on ${target} failed: ${describeErrno(err.code, err.errno)}`, 255);
+    }
     return 0;
   },
 });

@@ -56,6 +56,12 @@ const CASES: Case[] = [
   { applet: "hostname", args: [] },
   { applet: "hostname", args: ["-s"] },
   { applet: "umount", args: [] },
+  { applet: "umount", args: ["dir"] },
+  { applet: "umount", args: ["nope"] },
+  { applet: "mount", args: [] },
+  { applet: "mount", args: ["-t", "proc"] },
+  { applet: "mount", args: ["-t", "tmpfs", "none", "nope"] },
+  { applet: "hostname", args: ["-F", "nope"] },
 ];
 
 function fixture(): string {
