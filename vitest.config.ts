@@ -7,6 +7,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Boot tests start QEMU guests; two cores run at most two at once.
     maxWorkers: 2,
-    reporters: ["default"],
+    reporters: ["default", "./test/helpers/summary-reporter.ts"],
   },
 });
