@@ -33,8 +33,8 @@ export async function buildArch(arch: Arch): Promise<void> {
     timedStep(arch, "compiling pika", () => compilePika({ arch, runtime: tc.bunRuntime, outfile: path.join(out, "pika") })),
     buildPreinit(arch),
   ]);
-  const initramfs = await timedStep(arch, "packing initramfs", () =>
-    packInitramfs(rootfsEntries({ arch, pika, preinit, muslLoader: tc.muslLoader, libstdcxx: tc.libstdcxx })),
+  const initramfs = await timedStep(arch, "packing initramfs", async () =>
+    packInitramfs(await rootfsEntries({ arch, pika, preinit, muslLoader: tc.muslLoader, libstdcxx: tc.libstdcxx })),
   );
   writeAtomically(path.join(out, "initramfs.cpio.gz"), initramfs);
   fs.copyFileSync(tc.kernel.vmlinuz, path.join(out, "vmlinuz"));

@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import "../applets/index.ts";
-import { appletNames } from "../lib/applet.ts";
+import { appletNames, loadAllApplets } from "../lib/applet.ts";
 import { appletDir } from "../lib/multicall.ts";
 import type { CpioEntry } from "./cpio.ts";
 import { ARCH_INFO, type Arch } from "./arch.ts";
@@ -49,7 +49,8 @@ function skeleton(): CpioEntry[] {
   return out;
 }
 
-export function rootfsEntries(inputs: RootfsInputs): CpioEntry[] {
+export async function rootfsEntries(inputs: RootfsInputs): Promise<CpioEntry[]> {
+  await loadAllApplets();
   const info = ARCH_INFO[inputs.arch];
   const entries = new Map<string, CpioEntry>();
   const add = (e: CpioEntry) => entries.set(e.path, e);

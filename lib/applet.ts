@@ -44,6 +44,27 @@ export interface Applet extends AppletDef {
 }
 
 const registry = new Map<string, Applet>();
+/** How to load each applet's module: nothing is evaluated until it is run. */
+const loaders = new Map<string, () => Promise<unknown>>();
+
+/**
+ * Name the applets a module defines and how to import it (applets/index.ts).
+ * Start-up then costs the same with 20 applets compiled in or 200.
+ */
+export function lazyApplet(names: string | string[], load: () => Promise<unknown>): void {
+  for (const n of typeof names === "string" ? [names] : names) loaders.set(n, load);
+}
+
+/** The applet called `name`, importing its module on first use. */
+export async function loadApplet(name: string): Promise<Applet | undefined> {
+  if (!registry.has(name)) await loaders.get(name)?.();
+  return registry.get(name);
+}
+
+export async function loadAllApplets(): Promise<Applet[]> {
+  await Promise.all([...new Set(loaders.values())].map((load) => load()));
+  return appletNames().map((n) => registry.get(n)!);
+}
 
 /** Declare an applet; every file in applets/ calls this once at import. */
 export function defineApplet(def: AppletDef): Applet {
@@ -53,12 +74,14 @@ export function defineApplet(def: AppletDef): Applet {
   return applet;
 }
 
+/** An applet already loaded (or defined directly, as tests do). */
 export function findApplet(name: string): Applet | undefined {
   return registry.get(name);
 }
 
+/** Every applet name, loaded or not. */
 export function appletNames(): string[] {
-  return [...registry.keys()].sort();
+  return [...new Set([...loaders.keys(), ...registry.keys()])].sort();
 }
 
 export function usageText(applet: Applet): string {

@@ -2,7 +2,7 @@
 // link's name) or from "pika APPLET ...", run it, and exit with its status.
 import * as path from "node:path";
 import "../applets/index.ts";
-import { findApplet, runApplet, type Context } from "./applet.ts";
+import { loadApplet, runApplet, type Context } from "./applet.ts";
 import { FdReader, FdWriter } from "./io.ts";
 import { multicall } from "./multicall.ts";
 
@@ -29,7 +29,7 @@ async function main(): Promise<number> {
   // process.argv0 is the name we were started by; process.argv[0] is always "bun".
   const invokedAs = path.basename(process.argv0 || "pika");
   const rest = process.argv.slice(2);
-  const applet = findApplet(invokedAs);
+  const applet = await loadApplet(invokedAs);
   if (applet) return runApplet(applet, processContext([invokedAs, ...rest]));
   const ctx = processContext(["pika", ...rest]);
   const status = await multicall(ctx);

@@ -1,10 +1,10 @@
 // "pika" itself: pika APPLET [ARGS], pika --list, pika --install [-s] [DIR], pika --help.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { appletNames, findApplet, runApplet, PIKA_VERSION, resolvePath, type Context } from "./applet.ts";
+import { appletNames, findApplet, loadAllApplets, loadApplet, runApplet, PIKA_VERSION, resolvePath, type Context } from "./applet.ts";
 import { errorMessage } from "./errors.ts";
 
-/** Where an applet's link goes in a root filesystem, as BusyBox places them. */
+/** Where an applet's link goes in a root filesystem, as BusyBox places them (after loadAllApplets). */
 export function appletDir(name: string): string {
   return findApplet(name)?.dir ?? "/bin";
 }
@@ -20,11 +20,12 @@ export async function multicall(ctx: Context): Promise<number> {
     return 0;
   }
   if (first === "--list-full") {
+    await loadAllApplets();
     await ctx.stdout.write(appletNames().map((n) => `${appletDir(n).slice(1)}/${n}\n`).join(""));
     return 0;
   }
   if (first === "--install") return install(ctx, rest);
-  const applet = findApplet(first);
+  const applet = await loadApplet(first);
   if (!applet) {
     await ctx.stderr.write(`${first}: applet not found\n`);
     return 127;
@@ -61,6 +62,7 @@ async function install(ctx: Context, args: string[]): Promise<number> {
   const symbolic = args[0] === "-s";
   if (symbolic) args = args.slice(1);
   const self = fs.realpathSync("/proc/self/exe");
+  await loadAllApplets();
   const intoOneDir = args[0] !== undefined ? resolvePath(ctx, args[0]) : undefined;
   let status = 0;
   for (const name of appletNames()) {

@@ -2,11 +2,15 @@
 // (musl in images, glibc on a developer's host: both answer to "libc.so.6",
 // musl by treating every "libc.*" name as itself). Failures throw SyscallError
 // carrying the errno name.
-import { dlopen, FFIType, ptr, read, type Pointer } from "bun:ffi";
+//
+// bun:ffi is loaded on first use, not at import: start-up stays cheap for
+// applets that never make a system call, and the module can be imported (for
+// its constants and types) where bun:ffi does not exist, as in unit tests.
+import type { Pointer } from "bun:ffi";
 import { constants } from "node:os";
 import { SyscallError } from "./errors.ts";
 
-const { i32, u32, u64, i64, ptr: P, void: V } = FFIType;
+const i32 = "i32", u32 = "u32", u64 = "u64", i64 = "i64", P = "ptr", V = "void";
 
 const SYMBOLS = {
   mount: { args: [P, P, P, u64, P], returns: i32 },
@@ -26,12 +30,18 @@ const SYMBOLS = {
   __errno_location: { args: [], returns: P },
 } as const;
 
-type Libc = ReturnType<typeof dlopen<typeof SYMBOLS>>["symbols"];
+type Ffi = typeof import("bun:ffi");
+/** The C functions, loosely typed: each wrapper below gives its own precise signature. */
+type Libc = Record<keyof typeof SYMBOLS, (...args: any[]) => any>;
+let ffi: Ffi | undefined;
 let libc: Libc | undefined;
 
 function lib(): Libc {
-  if (!libc) libc = dlopen("libc.so.6", SYMBOLS).symbols;
-  return libc;
+  if (!libc) {
+    ffi = require("bun:ffi") as Ffi;
+    libc = ffi.dlopen("libc.so.6", SYMBOLS as any).symbols as unknown as Libc;
+  }
+  return libc!;
 }
 
 const ERRNO_NAMES = new Map<number, string>(
@@ -39,7 +49,8 @@ const ERRNO_NAMES = new Map<number, string>(
 );
 
 export function errno(): number {
-  return read.i32(lib().__errno_location() as Pointer, 0);
+  const p = lib().__errno_location() as Pointer;
+  return ffi!.read.i32(p, 0);
 }
 
 export function errnoName(n: number): string {
