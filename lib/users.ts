@@ -1,26 +1,58 @@
-// Names for uids and gids from /etc/passwd and /etc/group (read once, cached).
+// The user and group databases (/etc/passwd, /etc/group), read once and cached.
 import * as fs from "node:fs";
 
-function table(file: string): Map<number, string> {
-  const map = new Map<number, string>();
+export interface PasswdEntry { name: string; uid: number; gid: number; gecos: string; home: string; shell: string }
+export interface GroupEntry { name: string; gid: number; members: string[] }
+
+function records(file: string): string[][] {
   try {
-    for (const line of fs.readFileSync(file, "utf8").split("\n")) {
-      const f = line.split(":");
-      if (f.length >= 3 && !map.has(Number(f[2]))) map.set(Number(f[2]), f[0]);
-    }
+    return fs.readFileSync(file, "utf8").split("\n").filter((l) => l && !l.startsWith("#")).map((l) => l.split(":"));
   } catch {
-    // No database: numbers are shown instead.
+    return []; // No database: numbers are shown instead of names.
   }
-  return map;
 }
 
-let users: Map<number, string> | undefined;
-let groups: Map<number, string> | undefined;
+let passwd: PasswdEntry[] | undefined;
+let groups: GroupEntry[] | undefined;
+
+export function passwdEntries(): PasswdEntry[] {
+  return (passwd ??= records("/etc/passwd")
+    .filter((f) => f.length >= 7)
+    .map(([name, , uid, gid, gecos, home, shell]) => ({ name, uid: Number(uid), gid: Number(gid), gecos, home, shell })));
+}
+
+export function groupEntries(): GroupEntry[] {
+  return (groups ??= records("/etc/group")
+    .filter((f) => f.length >= 3)
+    .map(([name, , gid, members]) => ({ name, gid: Number(gid), members: members ? members.split(",").filter(Boolean) : [] })));
+}
 
 export function userName(uid: number): string | undefined {
-  return (users ??= table("/etc/passwd")).get(uid);
+  return passwdEntries().find((u) => u.uid === uid)?.name;
 }
 
 export function groupName(gid: number): string | undefined {
-  return (groups ??= table("/etc/group")).get(gid);
+  return groupEntries().find((g) => g.gid === gid)?.name;
+}
+
+export function userByName(name: string): PasswdEntry | undefined {
+  return passwdEntries().find((u) => u.name === name);
+}
+
+export function groupByName(name: string): GroupEntry | undefined {
+  return groupEntries().find((g) => g.name === name);
+}
+
+/** A uid from a name or a number, as chown accepts them. */
+export function parseUid(spec: string): number | undefined {
+  return /^\d+$/.test(spec) ? Number(spec) : userByName(spec)?.uid;
+}
+
+export function parseGid(spec: string): number | undefined {
+  return /^\d+$/.test(spec) ? Number(spec) : groupByName(spec)?.gid;
+}
+
+/** Supplementary groups a user is listed in. */
+export function groupsOfUser(name: string): GroupEntry[] {
+  return groupEntries().filter((g) => g.members.includes(name));
 }
