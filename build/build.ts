@@ -1,5 +1,5 @@
 // Build everything an image needs, for one architecture or all:
-//   bun build/build.ts [x86_64|aarch64|all] [--host]
+//   bun build/build.ts [x86_64|aarch64|all|host] [--host]
 // Outputs: out/<arch>/{pika,vmlinuz,initramfs.cpio.gz} (+ dtbs/ on aarch64),
 // and with --host, out/host/pika for the integration tests.
 import * as fs from "node:fs";
@@ -46,11 +46,12 @@ export async function buildArch(arch: Arch): Promise<void> {
 }
 
 async function main(args: string[]): Promise<void> {
-  const host = args.includes("--host");
   const which = args.find((a) => !a.startsWith("--")) ?? "all";
-  const arches = which === "all" ? ARCHES : [parseArch(which)];
+  // "host" alone compiles only out/host/pika (a second, for quick test runs).
+  const arches = which === "all" ? ARCHES : which === "host" ? [] : [parseArch(which)];
+  if (which === "host") args.push("--host");
   const t0 = performance.now();
-  if (host) await timedStep("host", "compiling pika for this machine", () => compilePika({ outfile: hostBinaryPath() }));
+  if (args.includes("--host")) await timedStep("host", "compiling pika for this machine", () => compilePika({ outfile: hostBinaryPath() }));
   // One architecture after the other: each step already uses both cores.
   for (const arch of arches) await buildArch(arch);
   process.stderr.write(`[build] done in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
