@@ -1,44 +1,28 @@
 // echo: BusyBox's options -n -e -E, parsed by hand because echo must print
-// anything that is not exactly a cluster of those letters.
+// anything that is not exactly a cluster of those letters. As in BusyBox,
+// -E only exists to be accepted: escapes stay on once -e was seen.
 import { defineApplet } from "../lib/applet.ts";
+import { escapeAt } from "../lib/escapes.ts";
+import { binaryOf } from "../lib/text.ts";
 
-/** Interpret backslash escapes (echo -e); returns the text and whether \c cut it. */
+/**
+ * Interpret backslash escapes (echo -e) in a latin1 string; returns the text
+ * and whether \c cut it. "\0NNN" takes up to three octal digits after the 0.
+ */
 export function echoEscapes(s: string): [string, boolean] {
   let out = "";
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (c !== "\\" || i + 1 >= s.length) { out += c; continue; }
-    const e = s[++i];
-    switch (e) {
-      case "a": out += "\x07"; break;
-      case "b": out += "\b"; break;
-      case "c": return [out, true];
-      case "e": out += "\x1b"; break;
-      case "f": out += "\f"; break;
-      case "n": out += "\n"; break;
-      case "r": out += "\r"; break;
-      case "t": out += "\t"; break;
-      case "v": out += "\v"; break;
-      case "\\": out += "\\"; break;
-      case "0": {
-        let digits = "";
-        while (digits.length < 3 && /[0-7]/.test(s[i + 1] ?? "")) digits += s[++i];
-        out += String.fromCharCode(parseInt(digits || "0", 8) & 0xff);
-        break;
-      }
-      case "x": {
-        let digits = "";
-        while (digits.length < 2 && /[0-9a-fA-F]/.test(s[i + 1] ?? "")) digits += s[++i];
-        out += digits ? String.fromCharCode(parseInt(digits, 16)) : "\\x";
-        break;
-      }
-      default:
-        if (/[1-7]/.test(e)) {
-          let digits = e;
-          while (digits.length < 3 && /[0-7]/.test(s[i + 1] ?? "")) digits += s[++i];
-          out += String.fromCharCode(parseInt(digits, 8) & 0xff);
-        } else out += "\\" + e;
+  let i = 0;
+  while (i < s.length) {
+    const c = s[i++];
+    if (c !== "\\") {
+      out += c;
+      continue;
     }
+    if (s[i] === "c") return [out, true];
+    if (s[i] === "0" && i + 1 < s.length && s.charCodeAt(i + 1) - 48 >= 0 && s.charCodeAt(i + 1) - 48 < 8) i++;
+    const [ch, next] = escapeAt(s, i);
+    out += ch;
+    i = next;
   }
   return [out, false];
 }
@@ -56,17 +40,25 @@ defineApplet({
     for (; i < args.length && /^-[neE]+$/.test(args[i]); i++) {
       for (const f of args[i].slice(1)) {
         if (f === "n") newline = false;
-        else escapes = f === "e";
+        else if (f === "e") escapes = true;
       }
     }
-    let text = args.slice(i).join(" ");
-    if (escapes) {
-      const [out, stop] = echoEscapes(text);
-      text = out;
-      if (stop) newline = false;
+    if (!escapes) {
+      await ctx.stdout.write(args.slice(i).join(" ") + (newline ? "\n" : ""));
+      return 0;
     }
-    // Bytes, not UTF-8, for \xNN and octal escapes above 0x7f.
-    await ctx.stdout.write(escapes ? Buffer.from(text + (newline ? "\n" : ""), "latin1") : text + (newline ? "\n" : ""));
+    // Bytes, not UTF-8: \xNN and octal escapes above 0x7f are single bytes.
+    let text = "";
+    for (let k = i; k < args.length; k++) {
+      const [out, stop] = echoEscapes(binaryOf(args[k]));
+      text += out;
+      if (stop) {
+        await ctx.stdout.write(Buffer.from(text, "latin1"));
+        return 0;
+      }
+      if (k + 1 < args.length) text += " ";
+    }
+    await ctx.stdout.write(Buffer.from(text + (newline ? "\n" : ""), "latin1"));
     return 0;
   },
 });

@@ -1,13 +1,67 @@
-// ls: BusyBox's output formats. -l columns match BusyBox exactly:
-// mode, links %4, owner %-8, group %-8, size %9 (or "maj, min"), date, name.
+// ls: BusyBox's listing, byte for byte. Names are byte strings (latin1), so
+// any file name is listed as it is (made printable as BusyBox does). The whole
+// listing is synchronous (one fstatat(2) per entry through bun:ffi, relative to
+// an open directory) and written in large blocks.
+//
+// Formats: -1 (default when stdout is not a terminal), -C columns (default on a
+// terminal; width from stdin's terminal, COLUMNS, or -w), -x rows, -l long
+// (mode, links %4, owner %-8.8s, group %-8.8s, size %9 or "maj, min" or -h %7,
+// date, name). When two options conflict (-C/-x/-l/-1, -t/-S, -c/-u, -H/-L),
+// the last one given wins, as BusyBox's getopt32 rules say.
 import * as fs from "node:fs";
-import * as path from "node:path";
-import { defineApplet, resolvePath, warn, type Context } from "../lib/applet.ts";
-import { errorMessage } from "../lib/errors.ts";
+import { defineApplet, type Context } from "../lib/applet.ts";
+import { AppletError, errorMessage } from "../lib/errors.ts";
+import { absPath, concatPath, errText, fsPath, S_IFMT, S_IFDIR, S_IFLNK, S_IFREG, warnBytes } from "../lib/fileops.ts";
+import { humanReadable } from "../lib/human.ts";
+import { modeString } from "../lib/mode.ts";
+import { optionOrder, type Options } from "../lib/options.ts";
+import { AT_FDCWD, devMajor, devMinor, errnoName, ioctl, readDirFd, SF, SF_COUNT, statFields } from "../lib/syscalls.ts";
+import { describeErrno } from "../lib/errors.ts";
+import { binaryOf } from "../lib/text.ts";
 import { groupName, userName } from "../lib/users.ts";
-import type { Options } from "../lib/options.ts";
 
-interface Entry { name: string; full: string; st: fs.Stats; }
+/** A file to list: `name` is what is shown, `full` the path used (both byte strings). */
+interface Node {
+  name: string;
+  full: string;
+  st: Stat;
+  /** Mode from lstat (0 if the entry was stat'ed following links). */
+  lmode: number;
+  /** Mode from stat (0 if not known). */
+  smode: number;
+  /** The time shown and sorted on (-c, -u or mtime), in seconds. */
+  time: number;
+}
+
+/** The fields of struct stat that ls shows. */
+interface Stat {
+  mode: number; nlink: number; uid: number; gid: number; size: number; blocks: number; ino: number; rdev: number;
+}
+
+const sf = new Float64Array(SF_COUNT);
+
+/** fstatat() into a Stat and the chosen time, or an errno number. */
+function statOf(dirfd: number, path: string, follow: boolean, f: Flags): [Stat, number] | number {
+  const e = statFields(dirfd, path, follow, sf);
+  if (e) return e;
+  const st: Stat = {
+    mode: sf[SF.mode], nlink: sf[SF.nlink], uid: sf[SF.uid], gid: sf[SF.gid], size: sf[SF.size],
+    blocks: sf[SF.blocks], ino: sf[SF.ino], rdev: sf[SF.rdev],
+  };
+  return [st, f.c ? sf[SF.ctime] : f.u ? sf[SF.atime] : sf[SF.mtime]];
+}
+
+const errnoText = (e: number) => describeErrno(errnoName(e), e);
+
+interface Flags {
+  C: boolean; x: boolean; one: boolean; l: boolean; a: boolean; A: boolean; d: boolean; i: boolean;
+  g: boolean; n: boolean; s: boolean; F: boolean; p: boolean; R: boolean; Q: boolean;
+  c: boolean; t: boolean; u: boolean; S: boolean; X: boolean; r: boolean; v: boolean;
+  L: boolean; H: boolean; h: boolean; fullTime: boolean; dirsFirst: boolean;
+  width: number; color: boolean;
+  /** A UTF-8 locale (LC_ALL, LC_CTYPE or LANG say ".utf"): names are shown as UTF-8. */
+  unicode: boolean;
+}
 
 defineApplet({
   name: "ls",
@@ -17,6 +71,8 @@ defineApplet({
     "-1  One column output",
     "-a  Include names starting with .",
     "-A  Like -a, but exclude . and ..",
+    "-C  List by columns",
+    "-x  List by lines",
     "-d  List directory names, not contents",
     "-L  Follow symlinks",
     "-H  Follow symlinks on command line",
@@ -27,178 +83,630 @@ defineApplet({
     "-i  List inode numbers",
     "-n  List numeric UIDs and GIDs instead of names",
     "-s  List allocated blocks",
+    "-c  With -l: list ctime; without: sort by ctime",
+    "-u  With -l: list atime; without: sort by atime",
+    "--full-time  List full date/time",
     "-h  Human readable sizes (1K 243M 2G)",
+    "--group-directories-first  Directories before files",
     "-S  Sort by size",
+    "-X  Sort by extension",
+    "-v  Sort by version",
     "-t  Sort by mtime",
     "-r  Reverse sort order",
-    "-C  List by columns",
-    "-x  List by lines",
-    "-c  With -l: sort by/show ctime",
-    "-u  With -l: sort by/show atime",
     "-w N  Format N columns wide",
-    "--full-time  List full date/time",
+    "--color[=WHEN]  Control coloring: always, never, auto",
+    // Accepted as BusyBox does, not in its help: -g (-l without owner), -Q (quote names),
+    // -k (ignored), -T N (ignored).
+    "-g",
+    "-Q",
+    "-k",
+    "-T N",
   ],
-  async run(ctx, opts, operands) {
-    if (opts["full-time"]) opts.l = 1;
-    const args = operands.length ? operands : ["."];
-    let status = 0;
-    const files: Entry[] = [];
-    const dirs: Entry[] = [];
-    for (const a of args) {
-      const full = resolvePath(ctx, a);
-      try {
-        const st = opts.L || opts.H || !(opts.l || opts.d || opts.F) ? statFollow(full) : fs.lstatSync(full);
-        (st.isDirectory() && !opts.d ? dirs : files).push({ name: a, full, st });
-      } catch (err) {
-        await warn(ctx, `${a}: ${errorMessage(err)}`);
-        status = 1;
-      }
-    }
-    const now = Date.now();
-    if (files.length) await ctx.stdout.write(render(sortEntries(files, opts), opts, now));
-    const showHeaders = args.length > 1 || opts.R;
-    let first = files.length === 0;
-    const queue = sortEntries(dirs, opts);
-    while (queue.length) {
-      const dir = queue.shift()!;
-      if (!first) await ctx.stdout.write("\n");
-      first = false;
-      if (showHeaders) await ctx.stdout.write(`${dir.name}:\n`);
-      let entries: Entry[];
-      try {
-        entries = listDir(dir, opts);
-      } catch (err) {
-        await warn(ctx, `${dir.name}: ${errorMessage(err)}`);
-        status = 1;
-        continue;
-      }
-      entries = sortEntries(entries, opts);
-      if (opts.l || opts.s) await ctx.stdout.write(`total ${entries.reduce((n, e) => n + Math.ceil(e.st.blocks / 2), 0)}\n`);
-      await ctx.stdout.write(render(entries, opts, now));
-      if (opts.R) {
-        const sub = entries.filter((e) => e.st.isDirectory() && e.name !== "." && e.name !== "..");
-        queue.unshift(...sub.map((e) => ({ ...e, name: path.join(dir.name, e.name) })));
-      }
-    }
-    return status;
+  run(ctx, opts, operands) {
+    return new Lister(ctx, flagsOf(ctx, opts)).main(operands);
   },
 });
 
-function statFollow(p: string): fs.Stats {
-  try {
-    return fs.statSync(p);
-  } catch {
-    return fs.lstatSync(p); // a dangling link is still listed
+// getopt32's rules for ls: an option turns others on and off, in order.
+const IMPLIES: Record<string, string[]> = { n: ["l"], g: ["l"], "full-time": ["l"] };
+const CANCELS: Record<string, string[]> = {
+  t: ["S"], S: ["t"], H: ["L"], L: ["H"],
+  C: ["x", "l", "1"], x: ["C", "l", "1"], l: ["x", "C"], "1": ["C", "x"],
+  c: ["u"], u: ["c"],
+};
+
+function flagsOf(ctx: Context, opts: Options): Flags {
+  const on = new Set<string>();
+  for (const k of optionOrder(opts)) {
+    on.add(k);
+    for (const i of IMPLIES[k] ?? []) on.add(i);
+    for (const c of CANCELS[k] ?? []) on.delete(c);
   }
+  const has = (k: string) => on.has(k);
+  const f: Flags = {
+    C: has("C"), x: has("x"), one: has("1"), l: has("l"), a: has("a"), A: has("A"), d: has("d"), i: has("i"),
+    g: has("g"), n: has("n"), s: has("s"), F: has("F"), p: has("p"), R: has("R"), Q: has("Q"),
+    c: has("c"), t: has("t"), u: has("u"), S: has("S"), X: has("X"), r: has("r"), v: has("v"),
+    L: has("L"), H: has("H"), h: has("h"), fullTime: has("full-time"), dirsFirst: has("group-directories-first"),
+    width: 0, color: false, unicode: false,
+  };
+  const locale = ctx.env.LC_ALL ?? ctx.env.LC_CTYPE ?? ctx.env.LANG;
+  f.unicode = locale !== undefined && /\.utf/i.test(locale);
+  if (opts.w !== undefined && has("w")) {
+    if (!/^\d+$/.test(opts.w)) throw new AppletError(`invalid number '${opts.w}'`);
+    f.width = Number(opts.w);
+  } else f.width = terminalWidth(ctx) - 1;
+
+  // Colours: on a terminal by default (unless LS_COLORS is empty or "none").
+  const tty = ctx.stdout.isTTY;
+  if (tty) {
+    const lc = ctx.env.LS_COLORS;
+    if (lc === undefined || (lc !== "" && lc !== "none")) f.color = true;
+  }
+  if (has("color")) {
+    const when = opts.color === "" ? "always" : String(opts.color);
+    if (when[0] === "n") f.color = false;
+    else {
+      const i = indexInSubstrings(["always", "yes", "force", "auto", "tty", "if-tty"], when);
+      if (i >= 0 && i <= 2) f.color = true;
+      else if (i >= 3) f.color = tty;
+    }
+  }
+  if (f.d) f.R = false;
+  // Without -l, -c and -u sort by that time.
+  if (!f.l && (f.c || f.u)) f.t = true;
+  if (!(f.l || f.one || f.x || f.C)) {
+    if (tty) f.C = true;
+    else f.one = true;
+  }
+  return f;
 }
 
-function listDir(dir: Entry, opts: Options): Entry[] {
-  const names = fs.readdirSync(dir.full);
-  if (opts.a) names.push(".", "..");
-  const out: Entry[] = [];
-  for (const name of names) {
-    if (name.startsWith(".") && !opts.a && !opts.A) continue;
-    const full = path.join(dir.full, name);
+/** BusyBox's index_in_substrings(): exact match, or a unique prefix; -1 otherwise. */
+function indexInSubstrings(list: string[], key: string): number {
+  if (!key) return -1;
+  let found = -1;
+  for (let i = 0; i < list.length; i++) {
+    if (list[i] === key) return i;
+    if (list[i].startsWith(key)) {
+      if (found >= 0) return -1;
+      found = i;
+    }
+  }
+  return found;
+}
+
+const TIOCGWINSZ = 0x5413;
+
+/** get_terminal_width(STDIN_FILENO): the terminal's columns, COLUMNS overriding, else 80. */
+function terminalWidth(ctx: Context): number {
+  let value = 0;
+  const fd = ctx.stdin.fd;
+  if (fd !== undefined && ctx.stdin.isTTY) {
     try {
-      out.push({ name, full, st: opts.L ? statFollow(full) : fs.lstatSync(full) });
-    } catch {
-      // Vanished while listing.
-    }
+      const ws = new Uint8Array(8);
+      ioctl(fd, TIOCGWINSZ, ws);
+      value = ws[2] | (ws[3] << 8);
+    } catch {}
   }
-  return out;
+  const env = ctx.env.COLUMNS;
+  if (env !== undefined) value = atoi(env);
+  if (value <= 1 || value >= 30000) value = 80;
+  return value;
 }
 
-function sortEntries(entries: Entry[], opts: Options): Entry[] {
-  const byName = (a: Entry, b: Entry) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-  const time = (e: Entry) => (opts.c ? e.st.ctimeMs : opts.u ? e.st.atimeMs : e.st.mtimeMs);
-  let cmp: (a: Entry, b: Entry) => number = byName;
-  if (opts.S) cmp = (a, b) => b.st.size - a.st.size || byName(a, b);
-  else if (opts.t) cmp = (a, b) => time(b) - time(a) || byName(a, b);
-  entries.sort(cmp);
-  if (opts.r) entries.reverse();
-  return entries;
+function atoi(s: string): number {
+  const m = /^\s*([-+]?\d+)/.exec(s);
+  return m ? parseInt(m[1], 10) : 0;
 }
 
-function render(entries: Entry[], opts: Options, now: number): string {
-  let out = "";
-  for (const e of entries) {
-    let line = "";
-    if (opts.i) line += `${String(e.st.ino).padStart(8)} `;
-    if (opts.s) line += `${String(Math.ceil(e.st.blocks / 2)).padStart(4)} `;
-    if (opts.l) line += longColumns(e, opts, now);
-    line += e.name;
-    if (opts.l && e.st.isSymbolicLink()) {
-      try {
-        line += ` -> ${fs.readlinkSync(e.full)}`;
-      } catch {}
-    }
-    line += indicator(e.st, opts);
-    out += line + "\n";
+// Colours by file type, as BusyBox's COLOR()/ATTR() tables (index: mode >> 12; 15 = executable).
+const FG = [31, 35, 35, 37, 34, 37, 35, 35, 0, 37, 36, 37, 35, 37, 37, 32];
+const BOLD = [1, 0, 1, 7, 1, 7, 1, 7, 0, 7, 1, 7, 1, 7, 7, 1];
+
+function colorIndex(mode: number): number {
+  if ((mode & S_IFMT) === S_IFREG && mode & 0o111) return 15;
+  return (mode >> 12) & 15;
+}
+
+function appendChar(mode: number, f: Flags): string {
+  if (!(f.F || f.p)) return "";
+  if ((mode & S_IFMT) === S_IFDIR) return "/";
+  if (!f.F) return "";
+  if ((mode & S_IFMT) === S_IFREG && mode & 0o111) return "*";
+  switch (mode & S_IFMT) {
+    case 0o010000: return "|";
+    case S_IFLNK: return "@";
+    case 0o140000: return "=";
   }
-  return out;
-}
-
-function indicator(st: fs.Stats, opts: Options): string {
-  if (opts.F) {
-    if (st.isDirectory()) return "/";
-    if (st.isSymbolicLink()) return "@";
-    if (st.isFIFO()) return "|";
-    if (st.isSocket()) return "=";
-    if (st.mode & 0o111) return "*";
-  } else if (opts.p && st.isDirectory()) return "/";
   return "";
 }
 
-export function modeString(mode: number): string {
-  const type = (mode & 0o170000) >> 12;
-  const t = ({ 1: "p", 2: "c", 4: "d", 6: "b", 8: "-", 10: "l", 12: "s" } as Record<number, string>)[type] ?? "?";
-  const bit = (m: number, c: string) => (mode & m ? c : "-");
-  const special = (x: number, s: number, set: string, unset: string) =>
-    mode & s ? (mode & x ? set : unset) : mode & x ? "x" : "-";
-  return (
-    t +
-    bit(0o400, "r") + bit(0o200, "w") + special(0o100, 0o4000, "s", "S") +
-    bit(0o040, "r") + bit(0o020, "w") + special(0o010, 0o2000, "s", "S") +
-    bit(0o004, "r") + bit(0o002, "w") + special(0o001, 0o1000, "t", "T")
-  );
+/**
+ * A name as BusyBox shows it (printable_string): valid UTF-8 up to U+02FF is
+ * kept, control characters, invalid sequences and anything beyond become '?'.
+ * Returns the bytes to print and their width in columns.
+ */
+function printable(name: string, unicode: boolean): [string, number] {
+  let plain = true;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c < 0x20 || c >= 0x7f) { plain = false; break; }
+  }
+  if (plain) return [name, name.length];
+  if (!unicode) {
+    // Not a UTF-8 locale: every byte outside ' '..'~' is a '?'.
+    let out = "";
+    for (let i = 0; i < name.length; i++) {
+      const c = name.charCodeAt(i);
+      out += c < 0x20 || c >= 0x7f ? "?" : name[i];
+    }
+    return [out, name.length];
+  }
+  let out = "";
+  let width = 0;
+  let i = 0;
+  while (i < name.length) {
+    let c = name.charCodeAt(i++);
+    if (c < 0x80) {
+      out += c < 0x20 || c === 0x7f ? "?" : name[i - 1];
+      width++;
+      continue;
+    }
+    const start = i - 1;
+    let bytes = 0;
+    do { c <<= 1; bytes++; } while (c & 0x80 && bytes < 6);
+    let wc = -1;
+    if (bytes > 1) {
+      let v = (c & 0xff) >> bytes;
+      let ok = true;
+      while (--bytes) {
+        const ch = i < name.length ? name.charCodeAt(i) : 0;
+        if ((ch & 0xc0) !== 0x80) { ok = false; break; }
+        v = v * 64 + (ch & 0x3f);
+        i++;
+      }
+      if (ok && v > 0x7f) wc = v;
+    }
+    if (wc >= 0xa0 && wc <= 0x2ff) out += name.slice(start, i);
+    else out += "?";
+    width++;
+  }
+  return [out, width];
+}
+
+function quoteName(s: string, f: Flags): [string, number] {
+  const [p, w] = printable(s, f.unicode);
+  if (!f.Q) return [p, w];
+  let q = '"';
+  let extra = 2;
+  for (const ch of p) {
+    if (ch === '"' || ch === "\\") { q += "\\"; extra++; }
+    q += ch;
+  }
+  return [q + '"', w + extra];
+}
+
+const OUT_BLOCK = 256 * 1024;
+const modeStrings = new Map<number, string>();
+
+function modeText(mode: number): string {
+  let s = modeStrings.get(mode);
+  if (s === undefined) {
+    s = modeString(mode);
+    modeStrings.set(mode, s);
+  }
+  return s;
 }
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const p2 = (n: number) => (n < 10 ? "0" + n : String(n));
+const SPACES = " ".repeat(64);
+/** printf("%*s"): right-aligned in `w` columns. */
+const padL = (s: string, w: number) => (s.length >= w ? s : SPACES.slice(0, w - s.length) + s);
 
-function longColumns(e: Entry, opts: Options, now: number): string {
-  const st = e.st;
-  const owner = (opts.n ? undefined : userName(st.uid)) ?? String(st.uid);
-  const group = (opts.n ? undefined : groupName(st.gid)) ?? String(st.gid);
-  let size: string;
-  if (st.isCharacterDevice() || st.isBlockDevice()) {
-    const rdev = Number(st.rdev);
-    const major = (rdev >> 8) & 0xfff;
-    const minor = (rdev & 0xff) | ((rdev >> 12) & 0xfff00);
-    size = `${String(major).padStart(4)}, ${String(minor).padStart(3)}`;
-  } else size = (opts.h ? humanSize(st.size) : String(st.size)).padStart(9);
-  const when = opts.c ? st.ctime : opts.u ? st.atime : st.mtime;
-  return `${modeString(st.mode)} ${String(st.nlink).padStart(4)} ${owner.padEnd(8)} ${group.padEnd(8)} ${size} ${dateColumn(when, now, !!opts["full-time"])} `;
-}
+class Lister {
+  status = 0;
+  /** Output, as bytes: full blocks waiting, and the block being filled. */
+  full: Buffer[] = [];
+  buf = Buffer.allocUnsafe(OUT_BLOCK);
+  pos = 0;
+  now = Math.floor(Date.now() / 1000);
+  users = new Map<number, string>();
+  groups = new Map<number, string>();
+  dates = new Map<number, string>();
+  showDirname = false;
+  /** Warnings found while formatting, printed after the lines before them. */
+  late: string[] = [];
 
-function dateColumn(d: Date, now: number, full: boolean): string {
-  const p2 = (n: number) => String(n).padStart(2, "0");
-  if (full) {
+  constructor(readonly ctx: Context, readonly f: Flags) {}
+
+  async main(operands: string[]): Promise<number> {
+    const f = this.f;
+    const args = operands.length ? operands.map(binaryOf) : ["."];
+    this.showDirname = args.length > 1;
+    const nodes: Node[] = [];
+    // Links on the command line are followed unless -l, -s or -F (or always with -H/-L).
+    const follow = !(f.l || f.s || f.F) || f.H;
+    for (const a of args) {
+      const n = await this.stat(a, a, absPath(this.ctx, a), follow, AT_FDCWD);
+      if (n) nodes.push(n);
+    }
+    if (nodes.length) {
+      if (f.d) this.showFiles(this.sort(nodes));
+      else {
+        const files = nodes.filter((n) => (n.st.mode & S_IFMT) !== S_IFDIR);
+        const dirs = nodes.filter((n) => (n.st.mode & S_IFMT) === S_IFDIR);
+        if (files.length) this.showFiles(this.sort(files));
+        await this.flushIfBig();
+        if (dirs.length) await this.showDirs(this.sort(dirs), files.length === 0);
+      }
+    }
+    await this.flushIfBig();
+    await this.flush();
+    return this.status;
+  }
+
+  /** Append a byte string to the output. */
+  private emit(s: string): void {
+    if (this.pos + s.length > this.buf.length) {
+      this.full.push(this.buf.subarray(0, this.pos));
+      this.buf = Buffer.allocUnsafe(Math.max(OUT_BLOCK, s.length));
+      this.pos = 0;
+    }
+    this.pos += this.buf.write(s, this.pos, "latin1");
+  }
+
+  private async flushIfBig(): Promise<void> {
+    if (this.late.length) {
+      const late = this.late;
+      this.late = [];
+      for (const w of late) await this.error(w);
+    }
+    if (this.full.length) await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    const blocks = this.full;
+    if (this.pos) blocks.push(this.buf.subarray(0, this.pos));
+    this.full = [];
+    // The writer may keep a reference to what it is given: never reuse a block.
+    if (this.pos) {
+      this.buf = Buffer.allocUnsafe(OUT_BLOCK);
+      this.pos = 0;
+    }
+    for (const b of blocks) await this.ctx.stdout.write(b);
+  }
+
+  private async error(message: string): Promise<void> {
+    // Keep stdout and stderr in order, as BusyBox's stdio does when both are a terminal.
+    await this.flush();
+    await warnBytes(this.ctx, message);
+    this.status = 1;
+  }
+
+  /** my_stat(): stat or lstat one file; reports the error and returns undefined on failure. */
+  private async stat(name: string, shown: string, full: string, follow: boolean, dirfd: number): Promise<Node | undefined> {
+    const r = statOf(dirfd, full, follow || this.f.L, this.f);
+    if (typeof r === "number") {
+      await this.error(`${shown}: ${errnoText(r)}`);
+      return undefined;
+    }
+    return this.node(name, shown, r[0], r[1], follow || this.f.L);
+  }
+
+  private node(name: string, full: string, st: Stat, time: number, followed: boolean): Node {
+    return { name, full, st, lmode: followed ? 0 : st.mode, smode: followed ? st.mode : 0, time };
+  }
+
+  /** scan_one_dir(): the entries of a directory, stat'ed; undefined if it can't be opened. */
+  private async scanDir(dir: string, shown: string): Promise<Node[] | undefined> {
+    const f = this.f;
+    let fd: number;
+    let names: string[];
+    try {
+      fd = fs.openSync(fsPath(absPath(this.ctx, dir)), fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
+    } catch (err) {
+      await this.error(`can't open '${shown}': ${errText(err)}`);
+      return undefined;
+    }
+    const out: Node[] = [];
+    try {
+      names = readDirFd(fd).map((e) => e.name);
+      if (f.a) names.push(".", "..");
+      for (const name of names) {
+        if (name[0] === "." && !f.a && !f.A) continue;
+        const full = concatPath(dir, name);
+        const r = statOf(fd, name, f.L, f);
+        if (typeof r === "number") {
+          await this.error(`${full}: ${errnoText(r)}`);
+          continue;
+        }
+        out.push(this.node(name, full, r[0], r[1], f.L));
+      }
+    } catch (err) {
+      await this.error(`can't open '${shown}': ${errText(err)}`);
+    } finally {
+      fs.closeSync(fd);
+    }
+    return out;
+  }
+
+  private async showDirs(dirs: Node[], first: boolean): Promise<void> {
+    const f = this.f;
+    for (const dir of dirs) {
+      if (this.showDirname || f.R) {
+        if (!first) this.emit("\n");
+        first = false;
+        this.emit(`${dir.full}:\n`);
+      }
+      const entries = await this.scanDir(dir.full, dir.full);
+      if (f.s || f.l) {
+        let blocks = 1;
+        for (const e of entries ?? []) blocks += e.st.blocks;
+        blocks = Math.floor(blocks / 2);
+        this.emit(f.h ? `total ${humanReadable(blocks * 1024, 0, 0).padEnd(7)}\n` : `total ${blocks}\n`);
+      }
+      if (entries && entries.length) {
+        this.showFiles(this.sort(entries));
+        await this.flushIfBig();
+        if (f.R) {
+          const subdirs = entries.filter(
+            (e) => (e.st.mode & S_IFMT) === S_IFDIR && e.name !== "." && e.name !== "..",
+          );
+          if (subdirs.length) await this.showDirs(this.sort(subdirs), false);
+        }
+      }
+    }
+  }
+
+  private sort(nodes: Node[]): Node[] {
+    const f = this.f;
+    if (!(f.S || f.t || f.v || f.X || f.dirsFirst)) return sortByName(nodes, f.r);
+    const byName = (a: Node, b: Node) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+    let key: ((a: Node, b: Node) => number) | undefined;
+    if (f.S) key = (a, b) => Math.sign(b.st.size - a.st.size);
+    else if (f.t) key = (a, b) => Math.sign(b.time - a.time);
+    else if (f.v) key = (a, b) => Math.sign(strverscmp(a.name, b.name));
+    else if (f.X) key = (a, b) => { const x = ext(a.name), y = ext(b.name); return x < y ? -1 : x > y ? 1 : 0; };
+    const dirsFirst = f.dirsFirst;
+    const sign = f.r ? -1 : 1;
+    const cmp = (a: Node, b: Node): number => {
+      if (dirsFirst) {
+        const d = Number((b.st.mode & S_IFMT) === S_IFDIR) - Number((a.st.mode & S_IFMT) === S_IFDIR);
+        if (d) return sign * d;
+      }
+      return sign * ((key && key(a, b)) || byName(a, b));
+    };
+    return nodes.sort(cmp);
+  }
+
+  /** display_files(): one column, or columns/rows filling the width. */
+  private showFiles(nodes: Node[]): void {
+    const f = this.f;
+    if (f.l || f.one) {
+      for (const n of nodes) this.emit(this.single(n)[0] + "\n");
+      return;
+    }
+    let colWidth = 0;
+    for (const n of nodes) {
+      const w = quoteName(n.name, f)[1];
+      if (w > colWidth) colWidth = w;
+    }
+    colWidth += 2 + (f.i ? 8 : 0) + (f.s ? 5 : 0);
+    let ncols = Math.floor(f.width / colWidth);
+    let nrows: number;
+    if (ncols > 1) {
+      nrows = Math.ceil(nodes.length / ncols);
+    } else {
+      nrows = nodes.length;
+      ncols = 1;
+    }
+    for (let row = 0; row < nrows; row++) {
+      let line = "";
+      let column = 0;
+      let nexttab = 0;
+      for (let nc = 0; nc < ncols; nc++) {
+        const i = f.x ? row * ncols + nc : nc * nrows + row;
+        if (i >= nodes.length) continue;
+        if (column > 0) {
+          const pad = nexttab - column;
+          // printf("%*s") with a negative width pads nothing... as an unsigned, BusyBox pads nothing too.
+          if (pad > 0) {
+            line += " ".repeat(pad);
+            column += pad;
+          }
+        }
+        nexttab = column + colWidth;
+        const [text, w] = this.single(nodes[i]);
+        line += text;
+        column += w;
+      }
+      this.emit(line + "\n");
+    }
+  }
+
+  /** display_single(): one entry's text and the columns it takes. */
+  private single(n: Node): [string, number] {
+    const f = this.f;
+    const st = n.st;
+    let line = "";
+    let column = 0;
+    let lpath: string | undefined;
+    if (f.l && (n.st.mode & S_IFMT) === S_IFLNK) {
+      try {
+        lpath = fs.readlinkSync(fsPath(absPath(this.ctx, n.full)), { encoding: "buffer" }).toString("latin1");
+      } catch (err) {
+        // A link that vanished since it was listed: said once the lines so far are out.
+        this.late.push(`${n.full}: ${errText(err)}`);
+      }
+    }
+    if (f.i) {
+      const s = String(st.ino).padStart(7) + " ";
+      line += s;
+      column += s.length;
+    }
+    if (f.s) {
+      const s = String(Math.floor(st.blocks / 2)).padStart(6) + " ";
+      line += s;
+      column += s.length;
+    }
+    if (f.l) {
+      let s = modeText(st.mode) + " " + padL(String(st.nlink), 4) + " ";
+      if (f.n) s += f.g ? `${String(st.gid).padEnd(8)} ` : `${String(st.uid).padEnd(8)} ${String(st.gid).padEnd(8)} `;
+      else if (f.g) s += `${this.group(st.gid)} `;
+      else s += `${this.user(st.uid)} ${this.group(st.gid)} `;
+      const type = st.mode & S_IFMT;
+      if (type === 0o060000 || type === 0o020000) {
+        s += `${String(devMajor(st.rdev)).padStart(4)}, ${String(devMinor(st.rdev)).padStart(3)} `;
+      } else if (f.h) s += humanReadable(st.size, 1, 0).padStart(7) + " ";
+      else s += padL(String(st.size), 9) + " ";
+      line += s;
+      column += s.length;
+      if (f.fullTime) {
+        const t = this.fullTime(n.time);
+        line += t + " ";
+        column += t.length + 1;
+      } else {
+        line += this.date(n.time);
+        column += 13;
+      }
+    }
+    const [name, w] = quoteName(n.name, f);
+    let append = appendChar(st.mode, f);
+    if (f.color) {
+      let mode = n.lmode;
+      if (!mode) mode = this.modeOf(n.full, false);
+      line += `\x1b[${BOLD[colorIndex(mode)]};${FG[colorIndex(mode)]}m${name}\x1b[m`;
+    } else line += name;
+    column += w;
+    if (lpath !== undefined) {
+      line += " -> ";
+      if (f.F || f.p || f.color) {
+        let mode = n.smode;
+        if (!mode) mode = this.modeOf(n.full, true);
+        append = appendChar(mode, f);
+        if (f.color) line += `\x1b[${BOLD[colorIndex(mode)]};${FG[colorIndex(mode)]}m`;
+      }
+      const [target, tw] = quoteName(lpath, f);
+      line += target;
+      column += tw + 4;
+      if (f.color) line += "\x1b[m";
+    }
+    if (append) {
+      line += append;
+      column++;
+    }
+    return [line, column];
+  }
+
+  private modeOf(full: string, follow: boolean): number {
+    return statFields(AT_FDCWD, absPath(this.ctx, full), follow, sf) ? 0 : sf[SF.mode];
+  }
+
+  private user(uid: number): string {
+    let s = this.users.get(uid);
+    if (s === undefined) {
+      s = binaryOf(userName(uid) ?? String(uid)).slice(0, 8).padEnd(8);
+      this.users.set(uid, s);
+    }
+    return s;
+  }
+
+  private group(gid: number): string {
+    let s = this.groups.get(gid);
+    if (s === undefined) {
+      s = binaryOf(groupName(gid) ?? String(gid)).slice(0, 8).padEnd(8);
+      this.groups.set(gid, s);
+    }
+    return s;
+  }
+
+  /** "Mmm dd hh:mm " within six months (and up to 15 minutes ahead), else "Mmm dd  yyyy ". */
+  private date(t: number): string {
+    const age = this.now - t;
+    const recent = age < (3600 * 24 * 365) / 2 && age > -15 * 60;
+    const key = recent ? t : -t - 1;
+    let s = this.dates.get(key);
+    if (s === undefined) {
+      const d = new Date(t * 1000);
+      const md = `${MONTHS[d.getMonth()]} ${String(d.getDate()).padStart(2)} `;
+      s = recent ? `${md}${p2(d.getHours())}:${p2(d.getMinutes())} ` : `${md}${String(d.getFullYear()).padStart(5)} `;
+      this.dates.set(key, s);
+    }
+    return s;
+  }
+
+  private fullTime(t: number): string {
+    const d = new Date(t * 1000);
     const off = -d.getTimezoneOffset();
     const tz = `${off >= 0 ? "+" : "-"}${p2(Math.floor(Math.abs(off) / 60))}${p2(Math.abs(off) % 60)}`;
     return `${d.getFullYear()}-${p2(d.getMonth() + 1)}-${p2(d.getDate())} ${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())} ${tz}`;
   }
-  const md = `${MONTHS[d.getMonth()]} ${String(d.getDate()).padStart(2)}`;
-  // Older than about six months (or in the future): show the year instead of the time.
-  const age = now - d.getTime();
-  if (age > 182.5 * 86400e3 || age < -3600e3) return `${md}  ${d.getFullYear()}`;
-  return `${md} ${p2(d.getHours())}:${p2(d.getMinutes())}`;
 }
 
-export function humanSize(n: number): string {
-  const units = ["", "K", "M", "G", "T", "P"];
-  let i = 0;
-  let v = n;
-  while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
-  if (i === 0) return String(n);
-  return (v < 10 ? v.toFixed(1).replace(/\.0$/, "") : String(Math.round(v))) + units[i];
+/** Sorted by name (byte order), through the engine's own string sort: no comparator calls. */
+function sortByName(nodes: Node[], reverse: boolean): Node[] {
+  const byName = new Map<string, Node | Node[]>();
+  const names: string[] = [];
+  for (const n of nodes) {
+    const had = byName.get(n.name);
+    if (had === undefined) {
+      byName.set(n.name, n);
+      names.push(n.name);
+    } else if (Array.isArray(had)) had.push(n);
+    else byName.set(n.name, [had, n]);
+  }
+  // Latin1 strings compare code unit by code unit: byte order, as strcmp().
+  names.sort();
+  if (reverse) names.reverse();
+  const out: Node[] = [];
+  for (const name of names) {
+    const v = byName.get(name)!;
+    if (Array.isArray(v)) out.push(...v);
+    else out.push(v);
+  }
+  return out;
 }
+
+/** The part of a name from its first dot (-X), as strchrnul(name, '.'). */
+function ext(name: string): string {
+  const i = name.indexOf(".");
+  return i < 0 ? "" : name.slice(i);
+}
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
+/** glibc's strverscmp(): names with numbers in natural order (-v). */
+export function strverscmp(s1: string, s2: string): number {
+  const S_N = 0, S_I = 3, S_F = 6, S_Z = 9, CMP = 2, LEN = 3;
+  const next = [S_N, S_I, S_Z, S_N, S_I, S_I, S_N, S_F, S_F, S_N, S_F, S_Z];
+  const result = [
+    CMP, CMP, CMP, CMP, LEN, CMP, CMP, CMP, CMP,
+    CMP, -1, -1, +1, LEN, LEN, +1, LEN, LEN,
+    CMP, CMP, CMP, CMP, CMP, CMP, CMP, CMP, CMP,
+    CMP, +1, +1, -1, CMP, CMP, -1, CMP, CMP,
+  ];
+  const at = (s: string, i: number) => (i < s.length ? s.charCodeAt(i) : 0);
+  if (s1 === s2) return 0;
+  let i1 = 0, i2 = 0;
+  let c1 = at(s1, i1++);
+  let c2 = at(s2, i2++);
+  let state = S_N + (Number(c1 === 48) + Number(isDigit(c1)));
+  let diff: number;
+  while ((diff = c1 - c2) === 0) {
+    if (c1 === 0) return diff;
+    state = next[state];
+    c1 = at(s1, i1++);
+    c2 = at(s2, i2++);
+    state += Number(c1 === 48) + Number(isDigit(c1));
+  }
+  const r = result[state * 3 + (Number(c2 === 48) + Number(isDigit(c2)))];
+  if (r === CMP) return diff;
+  if (r === LEN) {
+    while (isDigit(at(s1, i1++))) if (!isDigit(at(s2, i2++))) return 1;
+    return isDigit(at(s2, i2)) ? -1 : diff;
+  }
+  return r;
+}
+

@@ -1,39 +1,27 @@
-import * as fs from "node:fs";
-import { defineApplet, resolvePath, warn } from "../lib/applet.ts";
-import { errorMessage } from "../lib/errors.ts";
+// mkdir, as BusyBox's bb_make_directory(): with -p each missing parent is made
+// with u+wx whatever the umask, and an existing final directory is no error;
+// -m MODE is applied with chmod(2) after creation (so the umask does not cut it).
+import { defineApplet } from "../lib/applet.ts";
+import { makeDirectory } from "../lib/fileops.ts";
 import { parseMode } from "../lib/mode.ts";
+import { binaryOf } from "../lib/text.ts";
 
 defineApplet({
   name: "mkdir",
   usage: "[-m MODE] [-p] DIRECTORY...",
   summary: "Create DIRECTORY",
-  options: ["-m MODE  Mode", "-p       No error if exists; make parent directories as needed", "-v       Verbose"],
+  options: [
+    "-m, --mode MODE  Mode",
+    "-p, --parents  No error if exists; make parent directories as needed",
+    "-v, --verbose  Verbose",
+  ],
   minOperands: 1,
   async run(ctx, opts, dirs) {
-    const mode = opts.m !== undefined ? parseMode(opts.m, 0o777) : 0o777;
+    const mode = opts.m !== undefined ? parseMode(opts.m, 0o777) : -1;
     let status = 0;
     for (const dir of dirs) {
-      try {
-        const full = resolvePath(ctx, dir);
-        if (opts.p) {
-          if (!isDir(full)) fs.mkdirSync(full, { recursive: true, mode: 0o777 });
-        } else fs.mkdirSync(full, { mode });
-        // mkdir(2) applies the umask; an explicit -m does not.
-        if (opts.m !== undefined) fs.chmodSync(full, mode);
-        if (opts.v) await ctx.stdout.write(`mkdir: created directory '${dir}'\n`);
-      } catch (err) {
-        await warn(ctx, `can't create directory '${dir}': ${errorMessage(err)}`);
-        status = 1;
-      }
+      if (await makeDirectory(ctx, binaryOf(dir), mode, opts.p > 0, opts.v > 0)) status = 1;
     }
     return status;
   },
 });
-
-function isDir(p: string): boolean {
-  try {
-    return fs.statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}

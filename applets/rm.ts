@@ -1,44 +1,42 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { defineApplet, resolvePath, warn } from "../lib/applet.ts";
-import { errorMessage } from "../lib/errors.ts";
+// rm, as BusyBox's rm_main() and remove_file() (lib/copy.ts): -f and -i (the
+// last one wins), -r/-R, -v; "." and ".." are refused; without -f a file
+// that is not writable is asked about when stdin is a terminal. Answers to
+// -i are read from stdin.
+import { defineApplet } from "../lib/applet.ts";
+import { UsageError } from "../lib/errors.ts";
+import { removeFile } from "../lib/copy.ts";
+import { lastComponentNoStrip, stripTrailingSlashes, warnBytes } from "../lib/fileops.ts";
+import { optionOrder } from "../lib/options.ts";
+import { binaryOf } from "../lib/text.ts";
 
 defineApplet({
   name: "rm",
   usage: "[-irf] FILE...",
   summary: "Remove (unlink) FILEs",
-  options: ["-i  Always prompt before removing", "-f  Never prompt", "-R  Recurse", "-r  Recurse", "-v  Verbose"],
+  options: [
+    "-i  Always prompt before removing",
+    "-f  Never prompt",
+    "-R, -r  Recurse",
+    "-v  Verbose",
+  ],
   async run(ctx, opts, files) {
+    const last = optionOrder(opts).filter((k) => k === "f" || k === "i").pop();
+    const flags = { force: last === "f", interactive: last === "i", recurse: opts.R > 0, verbose: opts.v > 0 };
     if (files.length === 0) {
-      if (opts.f) return 0;
-      throw new (await import("../lib/errors.ts")).UsageError();
+      if (flags.force) return 0;
+      throw new UsageError();
     }
-    const recursive = opts.r || opts.R;
     let status = 0;
-    for (const file of files) {
-      const base = path.basename(file);
+    for (const f of files) {
+      // BusyBox strips the trailing slashes of the argument itself: "rm -rv d/" says 'd'.
+      const name = stripTrailingSlashes(binaryOf(f));
+      const base = lastComponentNoStrip(name);
       if (base === "." || base === "..") {
-        await warn(ctx, `can't remove '.' or '..'`);
+        await warnBytes(ctx, "can't remove '.' or '..'");
         status = 1;
         continue;
       }
-      const full = resolvePath(ctx, file);
-      try {
-        const st = fs.lstatSync(full);
-        if (st.isDirectory()) {
-          if (!recursive) {
-            await warn(ctx, `'${file}' is a directory`);
-            status = 1;
-            continue;
-          }
-          fs.rmSync(full, { recursive: true, force: false });
-        } else fs.unlinkSync(full);
-        if (opts.v) await ctx.stdout.write(`removed '${file}'\n`);
-      } catch (err: any) {
-        if (opts.f && err?.code === "ENOENT") continue;
-        await warn(ctx, `can't remove '${file}': ${errorMessage(err)}`);
-        status = 1;
-      }
+      if ((await removeFile(ctx, name, flags)) < 0) status = 1;
     }
     return status;
   },

@@ -88,8 +88,9 @@ class Init {
   }
 
   /** Run entries one after another, waiting for each (sysinit, wait, shutdown). */
-  async runAndWait(entries: InittabEntry[]): Promise<void> {
+  async runAndWait(entries: InittabEntry[], stopOnShutdown = false): Promise<void> {
     for (const e of entries) {
+      if (stopOnShutdown && this.shuttingDown) return;
       const proc = this.spawn(e);
       if (proc) await proc.exited.catch(() => {});
     }
@@ -112,8 +113,10 @@ class Init {
   }
 
   async boot(): Promise<void> {
-    await this.runAndWait(this.of("sysinit"));
-    await this.runAndWait(this.of("wait"));
+    // A shutdown signal during boot ends it: nothing more is started.
+    await this.runAndWait(this.of("sysinit"), true);
+    await this.runAndWait(this.of("wait"), true);
+    if (this.shuttingDown) return;
     for (const e of this.of("once")) this.spawn(e);
     for (const e of [...this.of("respawn"), ...this.of("askfirst")]) void this.supervise(e);
   }

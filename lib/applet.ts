@@ -16,6 +16,11 @@ export interface Context {
   stdin: Reader;
   stdout: Writer;
   stderr: Writer;
+  /**
+   * Aborted when whoever runs the applet in-process wants it to stop (the
+   * shell's Ctrl-C): applets that can run forever (tail -f) watch it.
+   */
+  signal?: AbortSignal;
 }
 
 export interface AppletDef {

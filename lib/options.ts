@@ -88,7 +88,20 @@ function initialOptions(spec: OptionSpec): Options {
   return opts;
 }
 
+/**
+ * The keys of the options as they were given, in command-line order, for
+ * applets where the last of two conflicting options wins (ls -C/-1/-l, -t/-S).
+ */
+export function optionOrder(opts: Options): string[] {
+  return (opts as any)[ORDER] ?? [];
+}
+
+const ORDER = Symbol("option order");
+
 function store(opts: Options, decl: OptionDecl, value?: string): void {
+  // Kept out of sight of Object.keys and equality checks.
+  if (!Object.prototype.hasOwnProperty.call(opts, ORDER)) Object.defineProperty(opts, ORDER, { value: [], enumerable: false });
+  (opts as any)[ORDER].push(decl.key);
   if (!decl.arg) opts[decl.key] = (opts[decl.key] ?? 0) + 1;
   else if (decl.repeat) opts[decl.key].push(value ?? "");
   else opts[decl.key] = value ?? "";
@@ -130,6 +143,7 @@ export function parseOptions(spec: OptionSpec, args: readonly string[]): Parsed 
       if (!decl) throw new UsageError(`invalid option -- '${a[j]}'`);
       if (!decl.arg) { store(opts, decl); continue; }
       if (j + 1 < a.length) store(opts, decl, a.slice(j + 1));
+      else if (decl.optionalArg) store(opts, decl, ""); // "-e[=STR]": getopt's "e::", attached only
       else if (i + 1 < args.length) store(opts, decl, args[++i]);
       else throw new UsageError(`option requires an argument -- '${a[j]}'`);
       break;

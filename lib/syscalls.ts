@@ -28,6 +28,13 @@ const SYMBOLS = {
   getppid: { args: [], returns: i32 },
   uname: { args: [P], returns: i32 },
   __errno_location: { args: [], returns: P },
+  statfs: { args: [P, P], returns: i32 },
+  syncfs: { args: [i32], returns: i32 },
+  fstatat: { args: [i32, P, P, i32], returns: i32 },
+  syscall: { args: [i64, i64, P, u64], returns: i64 },
+  lseek: { args: [i32, i64, i32], returns: i64 },
+  mknod: { args: [P, u32, u64], returns: i32 },
+  utimensat: { args: [i32, P, P, i32], returns: i32 },
 } as const;
 
 type Ffi = typeof import("bun:ffi");
@@ -179,4 +186,249 @@ export function uname(): Utsname {
     return Buffer.from(f.subarray(0, end < 0 ? FIELD : end)).toString("utf8");
   };
   return { sysname: field(0), nodename: field(1), release: field(2), version: field(3), machine: field(4), domainname: field(5) };
+}
+
+// ---- File status without Node's Stats objects (find, du, stat) ----
+//
+// struct stat and struct statfs as the kernel (and glibc and musl, which use
+// its layout on these 64-bit machines) lay them out. x86_64 has its own
+// struct stat; aarch64 uses the generic one (mode before a 32-bit nlink,
+// 32-bit blksize). struct statfs is the same on both (every field a long,
+// fsid two ints), but is kept per architecture in case a 32-bit one is added.
+
+/** The fields of struct stat, as plain numbers (times split into seconds and nanoseconds). */
+export interface RawStat {
+  dev: number; ino: number; mode: number; nlink: number; uid: number; gid: number;
+  rdev: number; size: number; blksize: number; blocks: number;
+  atimeSec: number; atimeNsec: number; mtimeSec: number; mtimeNsec: number; ctimeSec: number; ctimeNsec: number;
+}
+
+interface StatLayout {
+  size: number; dev: number; ino: number; mode: number; nlink: number; nlink64: boolean; uid: number; gid: number;
+  rdev: number; st_size: number; blksize: number; blksize64: boolean; blocks: number; atime: number; mtime: number; ctime: number;
+}
+
+const STAT_LAYOUTS: Record<string, StatLayout> = {
+  x64: { size: 144, dev: 0, ino: 8, nlink: 16, nlink64: true, mode: 24, uid: 28, gid: 32, rdev: 40, st_size: 48, blksize: 56, blksize64: true, blocks: 64, atime: 72, mtime: 88, ctime: 104 },
+  arm64: { size: 128, dev: 0, ino: 8, mode: 16, nlink: 20, nlink64: false, uid: 24, gid: 28, rdev: 32, st_size: 48, blksize: 56, blksize64: false, blocks: 64, atime: 72, mtime: 88, ctime: 104 },
+};
+
+/** Offsets in struct statfs (all fields are longs but f_fsid, two ints). */
+const STATFS_LAYOUTS: Record<string, { size: number; word: 8 }> = {
+  x64: { size: 120, word: 8 },
+  arm64: { size: 120, word: 8 },
+};
+
+function layoutFor<T>(table: Record<string, T>, what: string): T {
+  const l = table[process.arch];
+  if (!l) throw new Error(`${what}: no layout for architecture ${process.arch}`);
+  return l;
+}
+
+export const AT_FDCWD = -100;
+export const AT_SYMLINK_NOFOLLOW = 0x100;
+
+let statBuf: Uint8Array | undefined;
+let statU32: Uint32Array | undefined;
+let statI32: Int32Array | undefined;
+let pathBuf = new Uint8Array(4096);
+
+/** A path as C wants it: a "binary" (latin1) string is one byte per char. */
+function cpathLatin1(p: string): Uint8Array {
+  const n = p.length;
+  if (n + 1 > pathBuf.length) pathBuf = new Uint8Array(n + 1024);
+  for (let i = 0; i < n; i++) pathBuf[i] = p.charCodeAt(i);
+  pathBuf[n] = 0;
+  return pathBuf;
+}
+
+/**
+ * fstatat(2) on a path given as a latin1 string (one char per byte), relative
+ * to dirfd (AT_FDCWD for the cwd). follow=false is lstat. Throws SyscallError.
+ */
+export function statAt(dirfd: number, pathLatin1: string, follow = false): RawStat {
+  const L = layoutFor(STAT_LAYOUTS, "stat");
+  if (!statBuf) {
+    statBuf = new Uint8Array(L.size);
+    statU32 = new Uint32Array(statBuf.buffer);
+    statI32 = new Int32Array(statBuf.buffer);
+  }
+  const ret = lib().fstatat(dirfd, cpathLatin1(pathLatin1), statBuf, follow ? 0 : AT_SYMLINK_NOFOLLOW);
+  if (ret < 0) fail(follow ? "stat" : "lstat", pathLatin1);
+  const u = statU32!, s = statI32!;
+  // Little-endian 64-bit fields: low word + high word (unsigned, or signed for off_t and times).
+  const U = (o: number) => u[o >> 2] + u[(o >> 2) + 1] * 4294967296;
+  const S = (o: number) => u[o >> 2] + s[(o >> 2) + 1] * 4294967296;
+  return {
+    dev: U(L.dev), ino: U(L.ino), mode: u[L.mode >> 2],
+    nlink: L.nlink64 ? U(L.nlink) : u[L.nlink >> 2],
+    uid: u[L.uid >> 2], gid: u[L.gid >> 2], rdev: U(L.rdev),
+    size: S(L.st_size), blksize: L.blksize64 ? S(L.blksize) : s[L.blksize >> 2], blocks: S(L.blocks),
+    atimeSec: S(L.atime), atimeNsec: S(L.atime + 8), mtimeSec: S(L.mtime), mtimeNsec: S(L.mtime + 8),
+    ctimeSec: S(L.ctime), ctimeNsec: S(L.ctime + 8),
+  };
+}
+
+/** st_rdev (or st_dev) split as glibc's major()/minor() do. */
+export function devMajor(dev: number): number {
+  return Number(((BigInt(dev) >> 32n) & 0xfffff000n) | ((BigInt(dev) >> 8n) & 0xfffn));
+}
+export function devMinor(dev: number): number {
+  return Number(((BigInt(dev) >> 12n) & 0xffffff00n) | (BigInt(dev) & 0xffn));
+}
+
+export interface Statfs {
+  type: number; bsize: number; blocks: number; bfree: number; bavail: number; files: number; ffree: number;
+  /** f_fsid as two unsigned ints, in memory order. */
+  fsid: [number, number];
+  namelen: number; frsize: number; flags: number;
+}
+
+/** statfs(2). Throws SyscallError. */
+export function statfs(pathLatin1: string): Statfs {
+  const L = layoutFor(STATFS_LAYOUTS, "statfs");
+  const buf = new Uint8Array(L.size);
+  if (lib().statfs(cpathLatin1(pathLatin1), buf) < 0) fail("statfs", pathLatin1);
+  const v = new DataView(buf.buffer);
+  const w = (i: number) => v.getUint32(i * 8, true) + v.getUint32(i * 8 + 4, true) * 4294967296;
+  return {
+    type: w(0), bsize: w(1), blocks: w(2), bfree: w(3), bavail: w(4), files: w(5), ffree: w(6),
+    fsid: [v.getUint32(56, true), v.getUint32(60, true)],
+    namelen: w(8), frsize: w(9), flags: w(10),
+  };
+}
+
+/** syncfs(2): flush the filesystem holding fd. */
+export function syncfs(fd: number): void {
+  check(lib().syncfs(fd), "syncfs");
+}
+
+const SYS_GETDENTS64: Record<string, number> = { x64: 217, arm64: 61 };
+export const DT = { UNKNOWN: 0, FIFO: 1, CHR: 2, DIR: 4, BLK: 6, REG: 8, LNK: 10, SOCK: 12 } as const;
+
+export interface DirEntry {
+  /** The name as a latin1 string (one char per byte). */
+  name: string;
+  /** d_type: one of DT, or DT.UNKNOWN where the filesystem does not say. */
+  type: number;
+}
+
+let direntBuf: Buffer | undefined;
+
+/**
+ * Every entry of an open directory (getdents64(2)), in the kernel's order,
+ * without "." and "..". Names are bytes, as latin1 strings.
+ */
+export function readDirFd(fd: number): DirEntry[] {
+  const nr = layoutFor(SYS_GETDENTS64, "getdents64");
+  direntBuf ??= Buffer.allocUnsafe(64 * 1024);
+  const buf = direntBuf;
+  const out: DirEntry[] = [];
+  const getdents = lib().syscall;
+  for (;;) {
+    const n = Number(getdents(nr, fd, buf, 65536n));
+    if (n < 0) fail("getdents64");
+    if (n === 0) return out;
+    for (let off = 0; off < n; ) {
+      const reclen = buf[off + 16] | (buf[off + 17] << 8);
+      const start = off + 19;
+      const end = buf.indexOf(0, start);
+      // Skip "." and "..".
+      if (!(buf[start] === 46 && (end === start + 1 || (end === start + 2 && buf[start + 1] === 46)))) {
+        out.push({ name: (buf as any).latin1Slice(start, end), type: buf[off + 18] });
+      }
+      off += reclen;
+    }
+  }
+}
+
+export const SEEK_SET = 0;
+export const SEEK_CUR = 1;
+export const SEEK_END = 2;
+
+/** lseek(2): the new offset. Throws SyscallError (ESPIPE on pipes). */
+export function lseek(fd: number, offset: number | bigint, whence: number): number {
+  return check(lib().lseek(fd, BigInt(offset), whence), "lseek");
+}
+
+// ---- Special files and timestamps (mknod, mkfifo, cp, touch) ----
+
+/** makedev() as glibc and musl define it. */
+export function makedev(major: number, minor: number): bigint {
+  const ma = BigInt(major), mi = BigInt(minor);
+  return ((ma & 0xfffn) << 8n) | ((ma & ~0xfffn) << 32n) | (mi & 0xffn) | ((mi & ~0xffn) << 12n);
+}
+
+/** mknod(2) of a latin1 path: mode carries the file type (S_IFIFO, S_IFCHR, S_IFBLK, S_IFREG, S_IFSOCK). */
+export function mknod(pathLatin1: string, mode: number, dev: bigint = 0n): void {
+  check(lib().mknod(cpathLatin1(pathLatin1), mode >>> 0, dev), "mknod", pathLatin1);
+}
+
+/** utimensat(2)'s special nanosecond values. */
+export const UTIME_NOW = (1 << 30) - 1;
+export const UTIME_OMIT = (1 << 30) - 2;
+
+export interface Timespec { sec: number; nsec: number }
+
+/**
+ * utimensat(AT_FDCWD, latin1 path, [atime, mtime], flags): a time of undefined
+ * means "now" (UTIME_NOW); nsec may be UTIME_OMIT to leave that time alone.
+ * follow=false acts on a symlink itself. Throws SyscallError.
+ */
+export function utimensat(pathLatin1: string, atime: Timespec | undefined, mtime: Timespec | undefined, follow = true): void {
+  const ts = new BigInt64Array(4);
+  const put = (i: number, t: Timespec | undefined) => {
+    ts[i * 2] = BigInt(t ? t.sec : 0);
+    ts[i * 2 + 1] = BigInt(t ? t.nsec : UTIME_NOW);
+  };
+  put(0, atime);
+  put(1, mtime);
+  check(lib().utimensat(AT_FDCWD, cpathLatin1(pathLatin1), ts, follow ? 0 : AT_SYMLINK_NOFOLLOW), "utimensat", pathLatin1);
+}
+
+// ---- Many stats without allocation (ls -l of large directories) ----
+
+/** Where statFields() puts each field of struct stat (numbers; times as seconds and nanoseconds). */
+export const SF = {
+  dev: 0, ino: 1, mode: 2, nlink: 3, uid: 4, gid: 5, rdev: 6, size: 7, blksize: 8, blocks: 9,
+  atime: 10, atimeNsec: 11, mtime: 12, mtimeNsec: 13, ctime: 14, ctimeNsec: 15,
+} as const;
+export const SF_COUNT = 16;
+
+let sfBuf: Uint8Array | undefined;
+let sfU32: Uint32Array | undefined;
+let sfI32: Int32Array | undefined;
+let sfLayout: StatLayout | undefined;
+
+/**
+ * fstatat(2) of a latin1 path relative to dirfd into `out` at `at` (SF_COUNT
+ * numbers, see SF), allocating nothing. Returns 0, or the errno on failure.
+ */
+export function statFields(dirfd: number, pathLatin1: string, follow: boolean, out: Float64Array, at = 0): number {
+  const L = (sfLayout ??= layoutFor(STAT_LAYOUTS, "stat"));
+  if (!sfBuf) {
+    sfBuf = new Uint8Array(L.size);
+    sfU32 = new Uint32Array(sfBuf.buffer);
+    sfI32 = new Int32Array(sfBuf.buffer);
+  }
+  if (lib().fstatat(dirfd, cpathLatin1(pathLatin1), sfBuf, follow ? 0 : AT_SYMLINK_NOFOLLOW) < 0) return errno();
+  const u = sfU32!, s = sfI32!;
+  out[at + SF.dev] = u[L.dev >> 2] + u[(L.dev >> 2) + 1] * 4294967296;
+  out[at + SF.ino] = u[L.ino >> 2] + u[(L.ino >> 2) + 1] * 4294967296;
+  out[at + SF.mode] = u[L.mode >> 2];
+  out[at + SF.nlink] = L.nlink64 ? u[L.nlink >> 2] + u[(L.nlink >> 2) + 1] * 4294967296 : u[L.nlink >> 2];
+  out[at + SF.uid] = u[L.uid >> 2];
+  out[at + SF.gid] = u[L.gid >> 2];
+  out[at + SF.rdev] = u[L.rdev >> 2] + u[(L.rdev >> 2) + 1] * 4294967296;
+  out[at + SF.size] = u[L.st_size >> 2] + s[(L.st_size >> 2) + 1] * 4294967296;
+  out[at + SF.blksize] = L.blksize64 ? u[L.blksize >> 2] + s[(L.blksize >> 2) + 1] * 4294967296 : s[L.blksize >> 2];
+  out[at + SF.blocks] = u[L.blocks >> 2] + s[(L.blocks >> 2) + 1] * 4294967296;
+  const a = L.atime >> 2, m = L.mtime >> 2, c = L.ctime >> 2;
+  out[at + SF.atime] = u[a] + s[a + 1] * 4294967296;
+  out[at + SF.atimeNsec] = u[a + 2] + s[a + 3] * 4294967296;
+  out[at + SF.mtime] = u[m] + s[m + 1] * 4294967296;
+  out[at + SF.mtimeNsec] = u[m + 2] + s[m + 3] * 4294967296;
+  out[at + SF.ctime] = u[c] + s[c + 1] * 4294967296;
+  out[at + SF.ctimeNsec] = u[c + 2] + s[c + 3] * 4294967296;
+  return 0;
 }

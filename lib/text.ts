@@ -53,3 +53,14 @@ export async function readAll(input: Reader): Promise<Buffer> {
   for await (const c of input.chunks()) parts.push(c);
   return Buffer.concat(parts);
 }
+
+/**
+ * An argument or name as given (a JS string decoded from UTF-8) turned into a
+ * latin1 "byte string" (one char per byte), the form byte-exact applets (find,
+ * du, stat) keep paths in: hand it to C with one byte per char, write it back
+ * with bytesOf().
+ */
+export function binaryOf(s: string): string {
+  // Pure ASCII is the same either way: skip the copy.
+  return /^[\x00-\x7f]*$/.test(s) ? s : Buffer.from(s, "utf8").toString("latin1");
+}

@@ -162,7 +162,7 @@ describe.runIf(havePika())("multicall dispatch", () => {
     const r = run(PIKA, ["mkdir", "--help"]);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("Usage: mkdir [-m MODE] [-p] DIRECTORY...");
-    expect(r.stdout).toContain("\t-p\tNo error if exists; make parent directories as needed");
+    expect(r.stdout).toContain("\t-p, --parents\tNo error if exists; make parent directories as needed");
   });
 
   it("shows usage on stderr with status 1 for a bad option", () => {

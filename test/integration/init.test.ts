@@ -1,0 +1,334 @@
+// init as PID 1 on the host: the compiled binary runs as the first process of
+// a new pid namespace (unshare --pid --fork --mount --mount-proc --uts), with
+// PIKA_INIT_SANDBOX=1 (the host's mounts stay as they are) and a test inittab
+// in PIKA_INITTAB. busybox-static is the independent witness inside.
+//
+// When PID 1 of a pid namespace calls reboot(2), the kernel kills it: by
+// SIGINT for halt and power-off, by SIGHUP for reboot. unshare re-raises its
+// child's fatal signal, so that is what these tests see as the exit status.
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import { describe, expect, it } from "vitest";
+import { BUSYBOX, childrenOf, cmdline, INIT_BIN, pid1Unavailable, UNSHARE, withInit, type InitSandbox } from "../helpers/pid1.ts";
+
+const unavailable = pid1Unavailable();
+if (unavailable) console.warn(`test/integration/init.test.ts skipped: ${unavailable}`);
+
+const BB = BUSYBOX;
+const TEST_TIMEOUT = 30_000;
+
+/** Console lines that must never appear: init caught something it did not expect. */
+function expectNoInternalErrors(sb: InitSandbox): void {
+  expect(sb.output()).not.toMatch(/init: (uncaught|unhandled|reaping failed|SIG[A-Z0-9]+:)/);
+}
+
+/** The lines matching, in console order, must be exactly these (as substrings). */
+function expectInOrder(sb: InitSandbox, expected: string[]): void {
+  let from = 0;
+  for (const e of expected) {
+    const i = sb.indexOf(e, from);
+    if (i < 0) throw new Error(`'${e}' missing or out of order (after line ${from}); console:\n${sb.output()}`);
+    from = i + 1;
+  }
+}
+
+const SHUTDOWN_SEQUENCE = ["The system is going down NOW!", "Sent SIGTERM to all processes", "Sent SIGKILL to all processes"];
+
+describe.skipIf(!!unavailable)(`init as PID 1 in a pid namespace${unavailable ? ` (skipped: ${unavailable})` : ""}`, () => {
+  describe.concurrent("inittab", () => {
+    it("runs sysinit, then wait, then once entries; waits for sysinit and wait, not for once", async () => {
+      await withInit(async (sb) => {
+        // once A only finishes after once B has run: had init waited for A, B
+        // could not have started, and A would report a timeout.
+        const onceA = sb.file(
+          "once-a.sh",
+          `echo ONCE-A-START
+i=0
+until [ -e ${sb.dir}/b-ran ]; do
+  i=$((i+1)); [ $i -gt 100 ] && { echo ONCE-A-TIMEOUT; exit 1; }
+  ${BB} sleep 0.05
+done
+echo ONCE-A-END
+`,
+        );
+        // Written in mixed order: the action, not the position, decides.
+        sb.start(`# test inittab
+::once:${BB} sh ${onceA}
+::wait:${BB} sh -c "${BB} sleep 0.3; echo WAIT-1"
+::sysinit:${BB} sh -c "${BB} sleep 0.3; echo SYSINIT-1"
+::wait:${BB} echo WAIT-2
+::once:${BB} sh -c "echo ONCE-B; ${BB} touch ${sb.dir}/b-ran"
+::sysinit:${BB} echo SYSINIT-2
+::wait:${BB} sh -c 'echo "CHILD ppid=$PPID path=$PATH"'
+`);
+        await sb.waitFor("ONCE-A-END");
+        await sb.waitFor("ONCE-B");
+        expectInOrder(sb, ["init (PID 1)", "SYSINIT-1", "SYSINIT-2", "WAIT-1", "WAIT-2", "CHILD", "ONCE-B", "ONCE-A-END"]);
+        expect(sb.indexOf("ONCE-A-START")).toBeGreaterThan(sb.indexOf("CHILD"));
+        expect(sb.output()).toContain("CHILD ppid=1 path=/sbin:/usr/sbin:/bin:/usr/bin\n");
+        expect(sb.output()).not.toContain("ONCE-A-TIMEOUT");
+        expectNoInternalErrors(sb);
+      });
+    }, TEST_TIMEOUT);
+
+    it("respawns a respawn entry that exits", async () => {
+      await withInit(async (sb) => {
+        const serve = sb.file("serve.sh", `echo SERVE-START $$\nexec ${BB} sleep 1000\n`);
+        sb.start(`::respawn:${BB} sh ${serve}\n`);
+        await sb.waitFor("SERVE-START");
+        const init = await sb.initPid();
+        // The entry runs as init's child (sh exec'd busybox sleep): kill it from outside.
+        const [first] = childrenOf(init).filter((p) => cmdline(p)?.includes("sleep"));
+        expect(first).toBeGreaterThan(0);
+        process.kill(first, "SIGTERM");
+        await sb.waitFor(/'.*serve\.sh' exited quickly; respawning in 1s/);
+        const deadline = performance.now() + 5000;
+        let second: number | undefined;
+        while (!second && performance.now() < deadline) {
+          second = childrenOf(init).find((p) => p !== first && cmdline(p)?.includes("sleep"));
+          if (!second) await new Promise((r) => setTimeout(r, 20));
+        }
+        expect(second, `no second instance; console:\n${sb.output()}`).toBeGreaterThan(0);
+        expect(sb.count("SERVE-START")).toBe(2);
+        expectNoInternalErrors(sb);
+      });
+    }, TEST_TIMEOUT);
+
+    it("backs off a respawn entry that keeps failing fast: 1s, 2s, 4s", async () => {
+      await withInit(async (sb) => {
+        const starts = `${sb.dir}/starts`;
+        const fail = sb.file("fail.sh", `echo x >> ${starts}\necho FAIL-START\nexit 1\n`);
+        sb.start(`::respawn:${BB} sh ${fail}\n`);
+        const t0 = (await sb.waitFor("FAIL-START")).at;
+        const m1 = await sb.waitFor(/'.*fail\.sh' exited quickly; respawning in 1s$/);
+        const m2 = await sb.waitFor(/'.*fail\.sh' exited quickly; respawning in 2s$/);
+        const m4 = await sb.waitFor(/'.*fail\.sh' exited quickly; respawning in 4s$/);
+        // Started at about 0 s, 1 s and 3 s; the next start is due at about 7 s.
+        expect(fs.readFileSync(starts, "utf8")).toBe("x\nx\nx\n");
+        expect(sb.count("FAIL-START")).toBe(3);
+        expectInOrder(sb, ["FAIL-START", "respawning in 1s", "FAIL-START", "respawning in 2s", "FAIL-START", "respawning in 4s"]);
+        expect(m2.at - m1.at).toBeGreaterThan(900);
+        expect(m4.at - m2.at).toBeGreaterThan(1800);
+        expect(m4.at - t0).toBeGreaterThan(2700);
+        expectNoInternalErrors(sb);
+      });
+    }, TEST_TIMEOUT);
+
+    it("reports garbage lines, unknown actions and missing programs, runs the valid lines and keeps running", async () => {
+      await withInit(async (sb) => {
+        sb.start(`# line 1 is a comment
+this is garbage
+::sysinit:${BB} echo VALID-SYSINIT
+::explode:${BB} echo NEVER-RUN
+
+::once:
+::once:/nonexistent/program --flag
+::respawn:/nonexistent/daemon
+::wait:${BB} echo VALID-WAIT
+::once:${BB} echo VALID-ONCE
+`);
+        const tab = `${sb.dir}/inittab`;
+        await sb.waitFor("VALID-ONCE");
+        await sb.waitFor("init: can't run '/nonexistent/program --flag': ");
+        await sb.waitFor(/^init: can't run '\/nonexistent\/daemon': /);
+        await sb.waitFor("init: '/nonexistent/daemon' exited quickly; respawning in 1s");
+        const out = sb.output();
+        expect(out).toContain(`init: ${tab}: line 2: expected id:runlevels:action:process: 'this is garbage'\n`);
+        expect(out).toContain(`init: ${tab}: line 4: unknown action 'explode'\n`);
+        expect(out).toContain(`init: ${tab}: line 6: no process to run\n`);
+        expect(out).not.toContain("NEVER-RUN");
+        expectInOrder(sb, ["VALID-SYSINIT", "VALID-WAIT", "VALID-ONCE"]);
+
+        // Still alive and in charge: a clean power-off.
+        await sb.signal("SIGUSR2");
+        const st = await sb.waitExit(10_000);
+        expectInOrder(sb, [...SHUTDOWN_SEQUENCE, "Requesting system poweroff"]);
+        expect(st).toEqual({ code: null, signal: "SIGINT" });
+        expectNoInternalErrors(sb);
+      });
+    }, TEST_TIMEOUT);
+  });
+
+  describe.concurrent("reaping", () => {
+    it("reaps 200 orphans: no zombie is left", async () => {
+      await withInit(async (sb) => {
+        // Each subshell exits at once; its sleep is re-parented to PID 1.
+        // Then wait until every orphan has ended and count zombies (busybox
+        // grep through /proc, the namespace's own), for up to 10 s.
+        const script = sb.file(
+          "orphans.sh",
+          `for i in $(${BB} seq 200); do ( ${BB} sleep 0.5 & ) ; done
+echo ADOPTED=$(${BB} grep -l '^PPid:[[:space:]]*1$' /proc/[0-9]*/status 2>/dev/null | ${BB} wc -l)
+n=0
+while :; do
+  sleeping=$(${BB} grep -l 's[l]eep' /proc/[0-9]*/cmdline 2>/dev/null | ${BB} wc -l)
+  zombies=$(${BB} grep -l '^State:[[:space:]]*Z' /proc/[0-9]*/status 2>/dev/null | ${BB} wc -l)
+  [ "$sleeping" = 0 ] && [ "$zombies" = 0 ] && break
+  n=$((n+1)); [ $n -ge 100 ] && break
+  ${BB} sleep 0.1
+done
+echo SLEEPING=$sleeping ZOMBIES=$zombies
+${BB} ps -o pid,ppid,stat,comm | ${BB} awk '{ print "PS", $0 }'
+`,
+        );
+        sb.start(`::wait:${BB} sh ${script}\n::once:${BB} echo AFTER-WAIT\n`);
+        await sb.waitFor("AFTER-WAIT", 20_000);
+        const adopted = Number(/ADOPTED=(\d+)/.exec(sb.output())?.[1]);
+        // The test means something only if PID 1 did adopt orphans.
+        expect(adopted).toBeGreaterThan(10);
+        expect(sb.output()).toContain("SLEEPING=0 ZOMBIES=0\n");
+        // busybox ps agrees: nothing in state Z.
+        const ps = sb.lines.filter((l) => l.text.startsWith("PS ")).map((l) => l.text);
+        expect(ps.length).toBeGreaterThan(1);
+        expect(ps.slice(1).filter((l) => / Z /.test(l))).toEqual([]);
+        expectNoInternalErrors(sb);
+      });
+    }, TEST_TIMEOUT);
+  });
+
+  describe.concurrent("signals", () => {
+    it("SIGUSR2 runs the shutdown entries, TERMs and KILLs everyone, and powers off", async () => {
+      await withInit(async (sb) => {
+        const trap = sb.file("trap.sh", `trap 'echo GOT-TERM; exit 0' TERM\necho TRAP-READY\nwhile :; do ${BB} sleep 0.1; done\n`);
+        const daemon = sb.file("daemon.sh", `echo DAEMON-START\nexec ${BB} sleep 1000\n`);
+        sb.start(`::once:${BB} sh ${trap}
+::respawn:${BB} sh ${daemon}
+::shutdown:${BB} echo SHUTDOWN-1
+::shutdown:${BB} sh -c "${BB} sleep 0.3; echo SHUTDOWN-2"
+`);
+        await sb.waitFor("TRAP-READY");
+        await sb.waitFor("DAEMON-START");
+        await sb.signal("SIGUSR2");
+        const st = await sb.waitExit(10_000);
+        // Shutdown entries run one after the other, waited for, before anyone is signalled.
+        expectInOrder(sb, ["The system is going down NOW!", "SHUTDOWN-1", "SHUTDOWN-2", "Sent SIGTERM to all processes", "Sent SIGKILL to all processes", "Requesting system poweroff"]);
+        // The SIGTERM reached the trap, before the SIGKILL.
+        const got = sb.indexOf("GOT-TERM");
+        expect(got).toBeGreaterThan(sb.indexOf("SHUTDOWN-2"));
+        expect(got).toBeLessThan(sb.indexOf("Sent SIGKILL to all processes"));
+        // Nothing is respawned once the system is going down.
+        expect(sb.count("DAEMON-START")).toBe(1);
+        expect(sb.output()).not.toContain("respawning");
+        expect(st).toEqual({ code: null, signal: "SIGINT" });
+        expectNoInternalErrors(sb);
+      });
+    }, TEST_TIMEOUT);
+
+    it("SIGUSR1 halts", async () => {
+      await withInit(async (sb) => {
+        sb.start(`::once:${BB} echo BOOTED\n::shutdown:${BB} echo SHUTDOWN-RAN\n`);
+        await sb.waitFor("BOOTED");
+        await sb.signal("SIGUSR1");
+        const st = await sb.waitExit(10_000);
+        expectInOrder(sb, ["The system is going down NOW!", "SHUTDOWN-RAN", "Sent SIGTERM to all processes", "Sent SIGKILL to all processes", "Requesting system halt"]);
+        expect(sb.output()).not.toMatch(/Requesting system (poweroff|reboot)/);
+        expect(st).toEqual({ code: null, signal: "SIGINT" });
+        expectNoInternalErrors(sb);
+      });
+    }, TEST_TIMEOUT);
+
+    it("SIGTERM reboots", async () => {
+      await withInit(async (sb) => {
+        sb.start(`::once:${BB} echo BOOTED\n::shutdown:${BB} echo SHUTDOWN-RAN\n`);
+        await sb.waitFor("BOOTED");
+        await sb.signal("SIGTERM");
+        const st = await sb.waitExit(10_000);
+        expectInOrder(sb, ["The system is going down NOW!", "SHUTDOWN-RAN", "Sent SIGTERM to all processes", "Sent SIGKILL to all processes", "Requesting system reboot"]);
+        expect(sb.output()).not.toMatch(/Requesting system (poweroff|halt)/);
+        expect(st).toEqual({ code: null, signal: "SIGHUP" });
+        expectNoInternalErrors(sb);
+      });
+    }, TEST_TIMEOUT);
+
+    it("a process ignoring SIGTERM is killed by SIGKILL and shutdown still completes", async () => {
+      await withInit(async (sb) => {
+        // A heartbeat every 0.1 s shows when the process is alive: beats after
+        // "Sent SIGTERM" prove it ignored the TERM; none after "Sent SIGKILL"
+        // prove the KILL (init waits up to 1 s for everyone to be gone before
+        // reboot(2), so a survivor would keep beating in that second).
+        const stubborn = sb.file("stubborn.sh", `trap '' TERM\nwhile :; do echo BEAT; ${BB} sleep 0.1; done\n`);
+        sb.start(`::once:${BB} sh ${stubborn}\n`);
+        await sb.waitFor("BEAT");
+        const t0 = performance.now();
+        await sb.signal("SIGUSR2");
+        const st = await sb.waitExit(15_000);
+        const elapsed = sb.exitedAt! - t0;
+        expectInOrder(sb, [...SHUTDOWN_SEQUENCE, "Requesting system poweroff"]);
+        const term = sb.indexOf("Sent SIGTERM to all processes");
+        const kill = sb.indexOf("Sent SIGKILL to all processes");
+        const beatsAfterTerm = sb.lines.slice(term, kill).filter((l) => l.text === "BEAT").length;
+        const beatsAfterKill = sb.lines.slice(kill).filter((l) => l.text === "BEAT").length;
+        expect(beatsAfterTerm).toBeGreaterThanOrEqual(5);
+        // One beat may race the "Sent SIGKILL" message itself.
+        expect(beatsAfterKill).toBeLessThanOrEqual(1);
+        expect(st).toEqual({ code: null, signal: "SIGINT" });
+        // 2 s of TERM grace, then the KILL: well within a few seconds.
+        expect(elapsed).toBeGreaterThan(1500);
+        expect(elapsed).toBeLessThan(8000);
+        expectNoInternalErrors(sb);
+      });
+    }, TEST_TIMEOUT);
+
+    it("a shutdown signal during sysinit stops the boot: later entries never start", async () => {
+      await withInit(async (sb) => {
+        // The sysinit entry takes a moment to die of SIGTERM, so the rest of the
+        // boot would have time to start before the SIGKILL if init let it.
+        const slow = sb.file("slow.sh", `trap '${BB} sleep 0.3; exit 0' TERM\necho SYSINIT-RUNNING\n${BB} sleep 1000 &\nwait\n`);
+        sb.start(`::sysinit:${BB} sh ${slow}
+::sysinit:${BB} echo LATE-SYSINIT
+::wait:${BB} echo LATE-WAIT
+::once:${BB} echo LATE-ONCE
+::respawn:${BB} echo LATE-RESPAWN
+::shutdown:${BB} echo SHUTDOWN-RAN
+`);
+        await sb.waitFor("SYSINIT-RUNNING");
+        await sb.signal("SIGUSR2");
+        const st = await sb.waitExit(10_000);
+        expectInOrder(sb, ["The system is going down NOW!", "SHUTDOWN-RAN", "Sent SIGTERM to all processes", "Sent SIGKILL to all processes", "Requesting system poweroff"]);
+        expect(sb.output()).not.toMatch(/LATE-/);
+        expect(st).toEqual({ code: null, signal: "SIGINT" });
+        expectNoInternalErrors(sb);
+      });
+    }, TEST_TIMEOUT);
+
+    it("SIGINT (Ctrl-Alt-Del) runs the ctrlaltdel entries and init carries on", async () => {
+      await withInit(async (sb) => {
+        sb.start(`::once:${BB} echo BOOTED\n::ctrlaltdel:${BB} echo CAD-RAN\n`);
+        await sb.waitFor("BOOTED");
+        await sb.signal("SIGINT");
+        await sb.waitFor("CAD-RAN");
+        expect(sb.output()).not.toContain("going down");
+        await sb.signal("SIGUSR2");
+        const st = await sb.waitExit(10_000);
+        expectInOrder(sb, ["CAD-RAN", ...SHUTDOWN_SEQUENCE, "Requesting system poweroff"]);
+        expect(sb.count("CAD-RAN")).toBe(1);
+        expect(st).toEqual({ code: null, signal: "SIGINT" });
+        expectNoInternalErrors(sb);
+      });
+    }, TEST_TIMEOUT);
+  });
+
+  describe("not PID 1", () => {
+    // PIKA_INIT_SANDBOX and an empty inittab keep the host safe should the check ever fail.
+    const env = { PATH: "/usr/bin:/bin", PIKA_INIT_SANDBOX: "1", PIKA_INITTAB: "/dev/null" };
+
+    it("refuses to run on the host", () => {
+      const r = spawnSync(INIT_BIN, ["init"], { env, encoding: "utf8", timeout: 10_000, killSignal: "SIGKILL" });
+      expect(r.stderr).toBe("init: must be run as PID 1\n");
+      expect(r.stdout).toBe("");
+      expect(r.status).toBe(1);
+    });
+
+    it("refuses to run as PID 2 of a pid namespace", () => {
+      const r = spawnSync(UNSHARE[0], [...UNSHARE.slice(1), BB, "sh", "-c", `echo "sh is PID $$"; ${INIT_BIN} init; echo "status $?"`], {
+        env,
+        encoding: "utf8",
+        timeout: 10_000,
+        killSignal: "SIGKILL",
+      });
+      expect(r.stdout).toBe("sh is PID 1\nstatus 1\n");
+      expect(r.stderr).toBe("init: must be run as PID 1\n");
+      expect(r.status).toBe(0);
+    });
+  });
+});
