@@ -3,16 +3,22 @@
 // test/unit/applet-index.test.ts checks this table against the modules.
 import { lazyApplet } from "../lib/applet.ts";
 
+lazyApplet("addgroup", () => import("./addgroup.ts"));
+lazyApplet("adduser", () => import("./adduser.ts"));
 lazyApplet("awk", () => import("./awk.ts"));
 lazyApplet("base64", () => import("./base64.ts"));
 lazyApplet("basename", () => import("./basename.ts"));
 lazyApplet("cat", () => import("./cat.ts"));
 lazyApplet(["chgrp", "chown"], () => import("./chown.ts"));
 lazyApplet("chmod", () => import("./chmod.ts"));
+lazyApplet("chpasswd", () => import("./chpasswd.ts"));
 lazyApplet(["cksum", "sum"], () => import("./cksum.ts"));
 lazyApplet("cp", () => import("./cp.ts"));
+lazyApplet(["cryptpw", "mkpasswd"], () => import("./mkpasswd.ts"));
 lazyApplet("cut", () => import("./cut.ts"));
 lazyApplet("dd", () => import("./dd.ts"));
+lazyApplet("delgroup", () => import("./delgroup.ts"));
+lazyApplet("deluser", () => import("./deluser.ts"));
 lazyApplet("df", () => import("./df.ts"));
 lazyApplet("dirname", () => import("./dirname.ts"));
 lazyApplet("du", () => import("./du.ts"));
@@ -34,6 +40,7 @@ lazyApplet(["mkfifo", "mknod"], () => import("./mkfifo.ts"));
 lazyApplet("mktemp", () => import("./mktemp.ts"));
 lazyApplet("mount", () => import("./mount.ts"));
 lazyApplet("mv", () => import("./mv.ts"));
+lazyApplet("passwd", () => import("./passwd.ts"));
 lazyApplet("pwd", () => import("./pwd.ts"));
 lazyApplet(["readlink", "realpath"], () => import("./readlink.ts"));
 lazyApplet("rm", () => import("./rm.ts"));
