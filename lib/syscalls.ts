@@ -35,6 +35,17 @@ const SYMBOLS = {
   lseek: { args: [i32, i64, i32], returns: i64 },
   mknod: { args: [P, u32, u64], returns: i32 },
   utimensat: { args: [i32, P, P, i32], returns: i32 },
+  clock_settime: { args: [i32, P], returns: i32 },
+  tcgetattr: { args: [i32, P], returns: i32 },
+  tcsetattr: { args: [i32, i32, P], returns: i32 },
+  sysinfo: { args: [P], returns: i32 },
+  getsid: { args: [i32], returns: i32 },
+  setuid: { args: [u32], returns: i32 },
+  setgid: { args: [u32], returns: i32 },
+  setgroups: { args: [u64, P], returns: i32 },
+  execve: { args: [P, P, P], returns: i32 },
+  dup: { args: [i32], returns: i32 },
+  dup2: { args: [i32, i32], returns: i32 },
 } as const;
 
 type Ffi = typeof import("bun:ffi");
@@ -431,4 +442,139 @@ export function statFields(dirfd: number, pathLatin1: string, follow: boolean, o
   out[at + SF.ctime] = u[c] + s[c + 1] * 4294967296;
   out[at + SF.ctimeNsec] = u[c + 2] + s[c + 3] * 4294967296;
   return 0;
+}
+
+// ---- Terminals (stty, ps, top, watch) and system load (uptime, free) ----
+
+export const TIOCGWINSZ = 0x5413;
+export const TIOCSWINSZ = 0x5414;
+
+export interface WinSize { rows: number; cols: number; xpixel: number; ypixel: number }
+
+/** TIOCGWINSZ: the terminal's size. Throws SyscallError (ENOTTY for no terminal). */
+export function getWinSize(fd: number): WinSize {
+  const w = new Uint16Array(4);
+  check(lib().ioctl(fd, BigInt(TIOCGWINSZ), w), "ioctl");
+  return { rows: w[0], cols: w[1], xpixel: w[2], ypixel: w[3] };
+}
+
+/** TIOCSWINSZ. Throws SyscallError. */
+export function setWinSize(fd: number, ws: WinSize): void {
+  const w = Uint16Array.of(ws.rows, ws.cols, ws.xpixel, ws.ypixel);
+  check(lib().ioctl(fd, BigInt(TIOCSWINSZ), w), "ioctl");
+}
+
+/**
+ * struct termios as glibc and musl lay it out on Linux: four flag words,
+ * c_line, 32 control characters, then the two speeds (which both libcs
+ * keep in step with the CBAUD bits of c_cflag).
+ */
+export interface Termios { iflag: number; oflag: number; cflag: number; lflag: number; line: number; cc: number[] }
+
+export const TCSANOW = 0;
+export const TCSADRAIN = 1;
+export const TCSAFLUSH = 2;
+
+/** tcgetattr(3). Throws SyscallError. */
+export function tcgetattr(fd: number): Termios {
+  const buf = new Uint8Array(64);
+  check(lib().tcgetattr(fd, buf), "tcgetattr");
+  const v = new DataView(buf.buffer);
+  return {
+    iflag: v.getUint32(0, true), oflag: v.getUint32(4, true), cflag: v.getUint32(8, true), lflag: v.getUint32(12, true),
+    line: buf[16], cc: [...buf.subarray(17, 17 + 32)],
+  };
+}
+
+/** tcsetattr(3); the speeds are taken from c_cflag's CBAUD bits. Throws SyscallError. */
+export function tcsetattr(fd: number, action: number, t: Termios): void {
+  const buf = new Uint8Array(64);
+  const v = new DataView(buf.buffer);
+  v.setUint32(0, t.iflag >>> 0, true);
+  v.setUint32(4, t.oflag >>> 0, true);
+  v.setUint32(8, t.cflag >>> 0, true);
+  v.setUint32(12, t.lflag >>> 0, true);
+  buf[16] = t.line;
+  for (let i = 0; i < 32; i++) buf[17 + i] = t.cc[i] ?? 0;
+  const speed = t.cflag & 0o10017;
+  v.setUint32(52, speed, true);
+  v.setUint32(56, speed, true);
+  check(lib().tcsetattr(fd, action, buf), "tcsetattr");
+}
+
+export interface SysInfo {
+  uptime: number;
+  /** Load averages as 16.16 fixed point. */
+  loads: [number, number, number];
+  /** Memory sizes in units of memUnit bytes. */
+  totalram: number; freeram: number; sharedram: number; bufferram: number; totalswap: number; freeswap: number;
+  procs: number;
+  memUnit: number;
+}
+
+/** sysinfo(2). */
+export function sysinfo(): SysInfo {
+  // struct sysinfo on 64-bit Linux: long uptime, unsigned long loads[3], totalram,
+  // freeram, sharedram, bufferram, totalswap, freeswap, u16 procs, totalhigh, freehigh, u32 mem_unit.
+  const buf = new BigUint64Array(16);
+  check(lib().sysinfo(buf), "sysinfo");
+  const w = (i: number) => Number(buf[i]);
+  return {
+    uptime: w(0), loads: [w(1), w(2), w(3)], totalram: w(4), freeram: w(5), sharedram: w(6), bufferram: w(7),
+    totalswap: w(8), freeswap: w(9), procs: new Uint16Array(buf.buffer)[40], memUnit: new Uint32Array(buf.buffer)[26] || 1,
+  };
+}
+
+/** getsid(2). Throws SyscallError. */
+export function getsid(pid = 0): number {
+  return check(lib().getsid(pid), "getsid");
+}
+
+// ---- Identity and exec (login, su, sulogin, the shell's exec) ----
+
+/** Become uid/gid with these supplementary groups; the order matters: groups and gid first. */
+export function dropPrivileges(uid: number, gid: number, groups: number[]): void {
+  const list = Uint32Array.from(groups);
+  check(lib().setgroups(BigInt(list.length), list.length ? list : null), "setgroups");
+  check(lib().setgid(gid), "setgid");
+  check(lib().setuid(uid), "setuid");
+}
+
+/**
+ * execve(2): replace this process with `file`. Returns only on failure (as a
+ * thrown SyscallError). Bun's own threads are gone with the old image.
+ */
+export function execve(file: string, argv: string[], env: Record<string, string>): never {
+  const { ptr } = require("bun:ffi") as Ffi;
+  const keep: Buffer[] = [];
+  const table = (items: string[]) => {
+    const t = new BigUint64Array(items.length + 1);
+    items.forEach((it, i) => {
+      const b = cstr(it);
+      keep.push(b);
+      t[i] = BigInt(ptr(b));
+    });
+    return t;
+  };
+  const path = cstr(file);
+  const argvTable = table(argv);
+  const envTable = table(Object.entries(env).map(([k, v]) => `${k}=${v}`));
+  lib().execve(path, argvTable, envTable);
+  fail("execve", file);
+}
+
+/** dup(2): a new descriptor for the same open file (without close-on-exec). */
+export function dup(fd: number): number {
+  return check(lib().dup(fd), "dup");
+}
+
+/** dup2(2): make `to` refer to the open file of `from` (the shell's exec). */
+export function dup2(from: number, to: number): void {
+  check(lib().dup2(from, to), "dup2");
+}
+
+/** clock_settime(CLOCK_REALTIME): set the system clock (date -s); needs CAP_SYS_TIME. */
+export function setRealtimeClock(sec: number, nsec = 0): void {
+  const ts = new BigInt64Array([BigInt(sec), BigInt(nsec)]);
+  check(lib().clock_settime(0, ts), "clock_settime");
 }
