@@ -9,6 +9,8 @@
 export interface Tm {
   year: number; mon: number; mday: number; hour: number; min: number; sec: number;
   gmtoff?: number;
+  /** Set by %s: the Unix time itself. */
+  epoch?: number;
 }
 
 export class InvalidDate extends Error {}
@@ -49,7 +51,7 @@ export function strptime(s: string, fmt: string, tm: Tm): number {
     } while (--n > 0 && val * 10 <= to && s[i] >= "0" && s[i] <= "9");
     return val < from || val > to ? undefined : val;
   };
-  const expand = fmt.replace(/%R/g, "%H:%M").replace(/%T/g, "%H:%M:%S");
+  const expand = fmt.replace(/%R/g, "%H:%M").replace(/%T/g, "%H:%M:%S").replace(/%D/g, "%m/%d/%y").replace(/%F/g, "%Y-%m-%d");
   for (let f = 0; f < expand.length; f++) {
     const fc = expand[f];
     if (isSpace(fc)) {
@@ -117,6 +119,30 @@ export function strptime(s: string, fmt: string, tm: Tm): number {
         tm.gmtoff = (neg ? -1 : 1) * (hh * 3600 + mm * 60);
         break;
       }
+      case "s": {
+        while (isSpace(s[i])) i++;
+        const m = /^-?\d+/.exec(s.slice(i));
+        if (!m) return -1;
+        i += m[0].length;
+        tm.epoch = Number(m[0]);
+        break;
+      }
+      case "y":
+        if ((v = num(0, 99, 2)) === undefined) return -1;
+        tm.year = v + (v < 69 ? 2000 : 1900);
+        break;
+      case "e":
+        if ((v = num(1, 31, 2)) === undefined) return -1;
+        tm.mday = v;
+        break;
+      case "n":
+      case "t":
+        while (isSpace(s[i])) i++;
+        break;
+      case "%":
+        if (s[i] !== "%") return -1;
+        i++;
+        break;
       default:
         return -1;
     }
@@ -132,15 +158,15 @@ const FORMATS = [
 /**
  * parse_datestr(): fill `tm` (which holds the current local time) from
  * `str`; then validate_tm_time()'s mktime. Returns Unix seconds, or throws
- * InvalidDate.
+ * InvalidDate. `mktime` reads local time (default: the process's zone).
  */
-export function parseDatestr(str: string, tm: Tm): number {
+export function parseDatestr(str: string, tm: Tm, mktime: (tm: Tm) => number = mktimeLocal): number {
   for (const fmt of FORMATS) {
     const t: Tm = { ...tm, gmtoff: undefined };
     const end = strptime(str, fmt, t);
     if (end >= 0 && end === str.length) {
       if (fmt.includes("%z")) return timegm(t) - (t.gmtoff ?? 0);
-      return mktimeLocal(t);
+      return mktime(t);
     }
   }
   if (str.startsWith("@")) {
@@ -188,5 +214,5 @@ export function parseDatestr(str: string, tm: Tm): number {
   }
   // Each field in its range (a day past the month's end is normalised by mktime).
   if (t.mon < 0 || t.mon > 11 || t.mday < 1 || t.mday > 31 || t.hour > 23 || t.min > 59 || t.sec > 60) throw new InvalidDate();
-  return mktimeLocal(t);
+  return mktime(t);
 }

@@ -16,7 +16,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { constants } from "node:os";
-import type { Context } from "./applet.ts";
+import { appletName, type Context } from "./applet.ts";
+import { describeErrno } from "./errors.ts";
 import type { Reader, Writer } from "./io.ts";
 
 /** Where a child's stream goes: the context's ("inherit"), nowhere, or (stdin) these bytes. */
@@ -54,6 +55,8 @@ export interface ExecResult {
   /** Output, for "collect". */
   stdout?: Uint8Array;
   stderr?: Uint8Array;
+  /** The child's resource usage (Bun's resourceUsage(): CPU times in microseconds, maxRSS in bytes), for time. */
+  usage?: any;
 }
 
 const SIGNAL_NUMBERS = constants.signals as Record<string, number>;
@@ -131,7 +134,8 @@ export async function runCommand(ctx: Context, argv: string[], opts: ExecOptions
   } catch (err: any) {
     if (err?.code !== "ENOEXEC") return { exitCode: null, signal: null, error: err?.code ?? "EIO" };
     try {
-      proc = spawnWith(["/bin/sh", where.file, ...argv.slice(1)]);
+      // As execvp(3): the script is named to the shell as it was found.
+      proc = spawnWith(["/bin/sh", argv[0].includes("/") ? argv[0] : where.file, ...argv.slice(1)]);
     } catch (err2: any) {
       return { exitCode: null, signal: null, error: err2?.code ?? "EIO" };
     }
@@ -150,6 +154,7 @@ export async function runCommand(ctx: Context, argv: string[], opts: ExecOptions
   drain(errSpec, ctx.stderr, proc.stderr, "stderr");
   await proc.exited;
   await Promise.all(pumps);
+  result.usage = (proc as any).resourceUsage?.();
   result.exitCode = proc.signalCode ? null : proc.exitCode;
   result.signal = proc.signalCode ? SIGNAL_NUMBERS[proc.signalCode] ?? null : null;
   return result;
@@ -179,4 +184,17 @@ async function feed(input: Reader, sink: { write(b: Uint8Array): unknown; end():
 async function copyTo(stream: ReadableStream<Uint8Array>, w: Writer): Promise<void> {
   for await (const chunk of stream as any as AsyncIterable<Uint8Array>) await w.write(chunk);
   await w.flush();
+}
+
+/**
+ * Run a command operand as BusyBox's BB_EXECVP_or_die() would (env, nice,
+ * nohup, timeout, time): "applet: can't execute 'NAME': REASON" and 127 (not
+ * found) or 126 when it cannot run; otherwise its status, 128+N for signal N.
+ */
+export async function runCommandOrExplain(ctx: Context, argv: string[], opts: ExecOptions = {}): Promise<number> {
+  const r = await runCommand(ctx, argv, opts);
+  if (r.error) {
+    await ctx.stderr.write(`${appletName(ctx)}: can't execute '${argv[0]}': ${describeErrno(r.error)}\n`);
+  }
+  return exitStatus(r);
 }

@@ -5,16 +5,38 @@ import "../applets/index.ts";
 import { loadApplet, runApplet, type Context } from "./applet.ts";
 import { FdReader, FdWriter } from "./io.ts";
 import { multicall } from "./multicall.ts";
+import { exitNow } from "./syscalls.ts";
+import { terminalModesKept } from "./term.ts";
 
 function processContext(argv: string[]): Context {
   return {
     argv,
-    env: { ...process.env } as Record<string, string>,
+    env: initialEnv(),
     cwd: safeCwd(),
     stdin: new FdReader(0),
     stdout: new FdWriter(1),
     stderr: new FdWriter(2),
   };
+}
+
+/**
+ * The environment in environ's order (env and printenv print it so): Bun's
+ * process.env moves some variables (TZ) to the end. /proc/self/environ holds
+ * the order we were started with.
+ */
+function initialEnv(): Record<string, string> {
+  const env = { ...process.env } as Record<string, string>;
+  try {
+    const ordered: Record<string, string> = {};
+    for (const entry of require("node:fs").readFileSync("/proc/self/environ", "utf8").split("\0")) {
+      const eq = entry.indexOf("=");
+      const name = eq < 0 ? "" : entry.slice(0, eq);
+      if (eq >= 0 && name in env && !(name in ordered)) ordered[name] = env[name];
+    }
+    return { ...ordered, ...env };
+  } catch {
+    return env;
+  }
 }
 
 function safeCwd(): string {
@@ -39,7 +61,7 @@ async function main(): Promise<number> {
 }
 
 main().then(
-  (status) => process.exit(status),
+  (status) => (terminalModesKept() ? exitNow(status) : process.exit(status)),
   (err) => {
     console.error(`pika: ${err?.stack ?? err}`);
     process.exit(1);

@@ -40,6 +40,7 @@ const SYMBOLS = {
   tcsetattr: { args: [i32, i32, P], returns: i32 },
   sysinfo: { args: [P], returns: i32 },
   getsid: { args: [i32], returns: i32 },
+  _exit: { args: [i32], returns: V },
   setuid: { args: [u32], returns: i32 },
   setgid: { args: [u32], returns: i32 },
   setgroups: { args: [u64, P], returns: i32 },
@@ -577,4 +578,10 @@ export function dup2(from: number, to: number): void {
 export function setRealtimeClock(sec: number, nsec = 0): void {
   const ts = new BigInt64Array([BigInt(sec), BigInt(nsec)]);
   check(lib().clock_settime(0, ts), "clock_settime");
+}
+
+/** _exit(2): end the process now, without exit handlers (see lib/term.ts). */
+export function exitNow(status: number): never {
+  lib()._exit(status & 0xff);
+  throw new Error("_exit returned");
 }
