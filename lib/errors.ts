@@ -51,7 +51,7 @@ const ERRNO_TEXT: Record<string, string> = {
   EINVAL: "Invalid argument",
   ENFILE: "Too many open files in system",
   EMFILE: "No file descriptors available",
-  ENOTTY: "Not a tty",
+  ENOTTY: "Inappropriate ioctl for device",
   EFBIG: "File too large",
   ENOSPC: "No space left on device",
   ESPIPE: "Invalid seek",

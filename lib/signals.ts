@@ -31,3 +31,39 @@ export function signalName(num: number): string {
   for (const [n, s] of signalList()) if (n === num) return s;
   return String(num);
 }
+
+// BusyBox's own table, as kill, killall, pkill and the shell's trap print and
+// read it: 0 is EXIT, 29 is POLL (IO and IOT are accepted as aliases), and
+// numbers past 31 have no names.
+const BB_SIGNAL_NAMES = [
+  "EXIT", "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV", "USR2", "PIPE",
+  "ALRM", "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU", "URG", "XCPU", "XFSZ", "VTALRM",
+  "PROF", "WINCH", "POLL", "PWR", "SYS",
+];
+
+/** get_signum(): a number below 65, or a name with or without SIG in any case; undefined if unknown. */
+export function bbSignalNumber(spec: string): number | undefined {
+  if (/^\d+$/.test(spec)) {
+    const n = Number(spec);
+    if (n < 65) return n;
+  }
+  let name = spec.toUpperCase();
+  if (name.startsWith("SIG")) name = name.slice(3);
+  const i = BB_SIGNAL_NAMES.indexOf(name);
+  if (i >= 0) return i;
+  if (name === "IO") return 29;
+  if (name === "IOT") return 6;
+  return undefined;
+}
+
+/** get_signame(): "TERM" for 15, "EXIT" for 0, the number itself past the table. */
+export function bbSignalName(num: number): string {
+  return BB_SIGNAL_NAMES[num] ?? String(num);
+}
+
+/** "kill -l": " 1) HUP" ... "31) SYS", one a line. */
+export function bbSignalTable(): string {
+  let out = "";
+  for (let i = 1; i < BB_SIGNAL_NAMES.length; i++) out += `${String(i).padStart(2)}) ${BB_SIGNAL_NAMES[i]}\n`;
+  return out;
+}
