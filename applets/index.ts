@@ -6,6 +6,7 @@ import { lazyApplet } from "../lib/applet.ts";
 lazyApplet(["[", "[[", "test"], () => import("./test.ts"));
 lazyApplet("addgroup", () => import("./addgroup.ts"));
 lazyApplet("adduser", () => import("./adduser.ts"));
+lazyApplet(["ash", "sh"], () => import("./sh.ts"));
 lazyApplet("awk", () => import("./awk.ts"));
 lazyApplet("base64", () => import("./base64.ts"));
 lazyApplet("basename", () => import("./basename.ts"));

@@ -1,0 +1,1 @@
+f() { echo $v; }; v=temp f; echo "[${v-}]"

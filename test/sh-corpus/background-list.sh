@@ -1,0 +1,1 @@
+echo fg; { sleep 0.05; echo bg; } & wait; echo end

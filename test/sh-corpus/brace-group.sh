@@ -1,0 +1,2 @@
+{ echo a; echo b; } | wc -l
+{ x=5; }; echo $x

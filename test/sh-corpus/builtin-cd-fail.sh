@@ -1,0 +1,1 @@
+cd /nonexistent-xyz 2>/dev/null; echo $?

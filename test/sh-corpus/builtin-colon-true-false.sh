@@ -1,0 +1,1 @@
+:; echo $?; true; echo $?; false; echo $?

@@ -1,0 +1,1 @@
+echo() { printf 'func\n'; }; echo x; command echo real

@@ -1,0 +1,1 @@
+command -v echo; command -v cd; f() { :; }; command -v f; command -v nonexistent-cmd; echo $?

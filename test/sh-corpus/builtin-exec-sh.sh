@@ -1,0 +1,3 @@
+exec 2>/dev/null
+exec sh -c "echo child \$0" named
+echo never

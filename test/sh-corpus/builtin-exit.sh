@@ -1,0 +1,1 @@
+(exit 5); echo $?; (exit); echo $?; sh -c 'exit 7'; echo $?

@@ -1,0 +1,1 @@
+export ZZ1='a b'; export -p | grep ZZ1

@@ -1,0 +1,1 @@
+set -- -xy -zfoo bar; while getopts xyz: o; do echo $o $OPTARG; done; echo $OPTIND

@@ -1,0 +1,1 @@
+set -- -q -z; while getopts :z o; do echo "$o [$OPTARG]"; done

@@ -1,0 +1,3 @@
+printf '%b\n' 'a\tb' 'c\nd'
+printf 'no newline'
+echo

@@ -1,0 +1,2 @@
+printf 'noeol' | { read x; echo $? "$x"; }
+echo | { read y; echo $? "[$y]"; }

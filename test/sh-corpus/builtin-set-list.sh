@@ -1,0 +1,1 @@
+ZZVAR='q x'; set | grep '^ZZVAR='

@@ -1,0 +1,1 @@
+set -- x y; echo $#; set --; echo $#

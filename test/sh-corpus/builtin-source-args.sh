@@ -1,0 +1,1 @@
+echo 'echo args: $#' > inc2.sh; set -- a b c; . ./inc2.sh

@@ -1,0 +1,1 @@
+times > /dev/null; echo $?

@@ -1,0 +1,1 @@
+type cd; type :; f() { :; }; type f; type if

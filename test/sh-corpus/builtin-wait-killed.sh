@@ -1,0 +1,1 @@
+sleep 5 & pid=$!; kill $pid; wait $pid; echo $?

@@ -1,0 +1,7 @@
+case foo in
+  f*)
+    echo matched
+    ;;
+  *)
+    echo no
+esac

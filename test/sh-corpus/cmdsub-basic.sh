@@ -1,0 +1,1 @@
+x=$(echo hi); echo $x; y=`echo back`; echo $y

@@ -1,0 +1,1 @@
+x=$(false); echo $?; x=$(exit 4); echo $?

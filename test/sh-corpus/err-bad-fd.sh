@@ -1,0 +1,2 @@
+echo hi >&9
+echo $?

@@ -1,0 +1,2 @@
+cd /nonexist-dir
+echo $?

@@ -1,0 +1,2 @@
+. ./missing-file
+echo never

@@ -1,0 +1,3 @@
+echo start
+nosuchcmd_abc
+echo $?

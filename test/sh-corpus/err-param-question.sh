@@ -1,0 +1,2 @@
+echo ${missing?oops}
+echo never

@@ -1,0 +1,4 @@
+echo x > /nonexistent/dir/file
+echo $?
+cat < /nonexistent-file
+echo $?

@@ -1,0 +1,2 @@
+shift 3
+echo $?

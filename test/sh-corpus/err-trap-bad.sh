@@ -1,0 +1,2 @@
+trap 'echo' NOSIG
+echo $?

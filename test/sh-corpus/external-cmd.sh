@@ -1,0 +1,1 @@
+/bin/echo external; ls /nonexistent-x 2>/dev/null; echo $?

@@ -1,0 +1,1 @@
+f() { echo $# $1 $2; shift; echo $*; }; f a b c; echo $#

@@ -1,0 +1,2 @@
+f() { echo inside; } > out.txt
+f; cat out.txt

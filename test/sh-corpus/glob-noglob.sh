@@ -1,0 +1,1 @@
+touch gg1; set -f; echo gg*; set +f; echo gg*

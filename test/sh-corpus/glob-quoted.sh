@@ -1,0 +1,1 @@
+touch 'x*y' xay; echo x*y; echo 'x*y' "x*"y

@@ -1,0 +1,5 @@
+cat <<EOF
+line1
+line2
+EOF
+echo after

@@ -1,0 +1,6 @@
+f() {
+cat <<EOF
+func $1
+EOF
+}
+f arg

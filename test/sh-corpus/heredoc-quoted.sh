@@ -1,0 +1,8 @@
+x=world
+cat <<'EOF'
+hello $x
+$(echo sub)
+EOF
+cat <<"E"
+$x
+E

@@ -1,0 +1,1 @@
+IFS=; x='a b c'; set -- $x; echo $#

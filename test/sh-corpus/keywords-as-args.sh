@@ -1,0 +1,1 @@
+echo if then fi do done case esac

@@ -1,0 +1,2 @@
+x='line1
+line2'; echo "$x"

@@ -1,0 +1,2 @@
+echo "echo nested \$((6*7))" | sh
+sh -c "echo arg \$1" zero one

@@ -1,0 +1,1 @@
+echo 'echo hi' > ne.sh; ./ne.sh 2>/dev/null; echo $?

@@ -1,0 +1,2 @@
+nonexistent-command-xyz 2>/dev/null; echo $?
+./nonexistent 2>/dev/null; echo $?

@@ -1,0 +1,4 @@
+set -- 'a b' c
+for x in "$@"; do echo "[$x]"; done
+for x in "$*"; do echo "[$x]"; done
+for x in $*; do echo "<$x>"; done

@@ -1,0 +1,2 @@
+a=$$; b=$(echo $$); [ "$a" = "$b" ] && echo same
+(c=$$; [ "$a" = "$c" ] && echo subsame)

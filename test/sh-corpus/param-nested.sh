@@ -1,0 +1,1 @@
+unset a; b=inner; echo ${a:-${b}x}; echo ${a:-"$b y"}

@@ -1,0 +1,1 @@
+x=0; echo 5 | while read y; do x=$y; done; echo $x

@@ -1,0 +1,1 @@
+x=val; echo "pre-$x-post" 'no $x' pre"$x"post

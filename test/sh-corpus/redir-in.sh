@@ -1,0 +1,1 @@
+echo data > in.txt; read x < in.txt; echo $x; cat < in.txt

@@ -1,0 +1,1 @@
+set -a; AUTO=1; sh -c 'echo $AUTO'

@@ -1,0 +1,1 @@
+set -e; false | true; echo ok; true | false; echo never

@@ -1,0 +1,1 @@
+touch ff1; set -f; echo ff*; set +f; echo ff*

@@ -1,0 +1,1 @@
+set -n; echo never-runs

@@ -1,0 +1,2 @@
+echo hello world
+echo 'single  quoted' "double  quoted"

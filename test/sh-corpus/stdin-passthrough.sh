@@ -1,0 +1,1 @@
+echo piped | cat | cat | cat

@@ -1,0 +1,1 @@
+HOME=/home/test; echo ~ ~/x "~" '~'; x=~/y; echo $x

@@ -1,0 +1,1 @@
+a=foo; echo ${a}bar $abar. "${a}"_x

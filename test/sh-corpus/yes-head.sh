@@ -1,0 +1,2 @@
+yes | head -n 3
+while :; do echo y; done | head -n 2
