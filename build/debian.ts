@@ -12,6 +12,8 @@ export type DebArch = "amd64" | "arm64";
 export interface ResolvedPackage {
   name: string;
   version: string;
+  /** Architecture-independent (Architecture: all): apt knows a foreign-arch one only as name:all. */
+  all?: boolean;
 }
 
 const SETUP_HINT = "(run build/setup-host: it enables arm64 downloads and runs apt-get update)";
@@ -108,9 +110,21 @@ function resolutions(): { file: string; map: Record<string, ResolvedPackage> } {
   }
 }
 
+/** The candidate version when `name` is an "Architecture: all" package, else undefined. */
+async function archAllVersion(name: string): Promise<string | undefined> {
+  const out = await run("apt-cache", ["show", "--no-all-versions", name], { what: `look up Debian package ${name}` })
+    .catch(() => "");
+  if (!/^Architecture:\s*all$/m.test(out)) return undefined;
+  return /^Version:\s*(\S+)/m.exec(out)?.[1];
+}
+
 async function resolveWithApt(name: string, arch: DebArch): Promise<ResolvedPackage> {
   const meta = await followKernelMeta(name, arch);
   if (meta) return meta;
+  // raspi-firmware, tzdata...: apt knows a foreign arch's "Architecture: all" package
+  // only by its bare name, so "raspi-firmware:arm64" would look unknown.
+  const all = await archAllVersion(name);
+  if (all) return { name, version: all, all: true };
   const version = await candidate(name, arch);
   if (version) return { name, version };
   const real = await provider(name, arch);
@@ -126,14 +140,14 @@ async function resolveWithApt(name: string, arch: DebArch): Promise<ResolvedPack
 export function debianPackage(name: string, arch: DebArch): Promise<string> {
   return once(`deb:${name}:${arch}`, async () => {
     const pkg = await resolvePackage(name, arch);
-    const key = `${pkg.name}_${pkg.version.replace(/:/g, "%3a")}_${arch}`;
+    const key = `${pkg.name}_${pkg.version.replace(/:/g, "%3a")}_${pkg.all ? "all" : arch}`;
     const entry = await cachedDir(join("deb", key), (tmp) => fetchAndUnpack(pkg, arch, tmp));
     return join(entry, "root");
   });
 }
 
 async function fetchAndUnpack(pkg: ResolvedPackage, arch: DebArch, dest: string): Promise<void> {
-  const spec = `${pkg.name}:${arch}=${pkg.version}`;
+  const spec = `${pkg.name}:${pkg.all ? "all" : arch}=${pkg.version}`;
   // As root apt drops to the _apt user, who cannot write into ~/.cache: keep root.
   const sandbox = process.getuid?.() === 0 ? ["-o", "APT::Sandbox::User=root"] : [];
   await timed(`downloading ${pkg.name} ${pkg.version} (${arch})`, () =>

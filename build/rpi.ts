@@ -1,0 +1,69 @@
+// Raspberry Pi SD card: MBR with one FAT32 boot partition holding Debian's
+// raspi-firmware (the GPU boot stages: bootcode.bin, start*.elf, fixup*.dat),
+// the board's device trees from Debian's arm64 kernel, config.txt,
+// cmdline.txt, the kernel and the initramfs. The firmware reads only MBR.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { debianPackage } from "./debian.ts";
+import { writeMbrDisk } from "./disk.ts";
+import { makeFat, type FatFile } from "./fat.ts";
+import { debVersion, manifest, timedStep, type Build } from "./image.ts";
+import { bootFiles, rootfsFiles } from "./manifest.ts";
+import type { Board } from "./recipe.ts";
+
+interface PiBoard {
+  /** Upstream device tree names (config.txt upstream_kernel=1 makes the firmware use these). */
+  dtbs: string[];
+  firmware: string[];
+}
+
+const PI: Partial<Record<Board, PiBoard>> = {
+  rpi3: {
+    dtbs: ["bcm2837-rpi-3-b.dtb", "bcm2837-rpi-3-b-plus.dtb", "bcm2837-rpi-3-a-plus.dtb", "bcm2837-rpi-cm3-io3.dtb"],
+    firmware: ["bootcode.bin", "start.elf", "fixup.dat"],
+  },
+  "rpi-zero2w": { dtbs: ["bcm2837-rpi-zero-2-w.dtb"], firmware: ["bootcode.bin", "start.elf", "fixup.dat"] },
+  // The Pi 4's boot stage lives in its EEPROM: no bootcode.bin.
+  rpi4: { dtbs: ["bcm2711-rpi-4-b.dtb", "bcm2711-rpi-400.dtb", "bcm2711-rpi-cm4-io.dtb"], firmware: ["start4.elf", "fixup4.dat"] },
+};
+
+export function configTxt(board: Board): string {
+  return [
+    `# Pika Linux on ${board}: read by the Raspberry Pi firmware`,
+    "arm_64bit=1",
+    "enable_uart=1",
+    // Use mainline device tree names and let the kernel own the hardware.
+    "upstream_kernel=1",
+    "kernel=vmlinuz",
+    "initramfs initramfs.gz followkernel",
+    "",
+  ].join("\n");
+}
+
+export async function buildSdcard(b: Build): Promise<void> {
+  const r = b.recipe;
+  const pi = PI[r.board];
+  if (!pi) throw new Error(`${r.file}: outputs: sdcard: ${r.board} is not a Raspberry Pi board`);
+  const fw = await debianPackage("raspi-firmware", "arm64");
+  const fwDir = path.join(fw, "usr/lib/raspi-firmware");
+  const dtbDir = path.join(b.tc.kernel.dtbDir!, "broadcom");
+  const files: FatFile[] = [
+    ...pi.firmware.map((f) => ({ path: `/${f}`, source: path.join(fwDir, f) })),
+    ...pi.dtbs.map((d) => ({ path: `/${d}`, source: path.join(dtbDir, d) })),
+    { path: "/config.txt", data: Buffer.from(configTxt(r.board)) },
+    { path: "/cmdline.txt", data: Buffer.from(b.cmdline.join(" ") + "\n") },
+    { path: "/vmlinuz", source: b.tc.kernel.vmlinuz },
+    { path: "/initramfs.gz", data: b.initramfs() },
+  ];
+  for (const f of files) if (f.source && !fs.existsSync(f.source)) throw new Error(`sdcard: ${f.source} is missing from its Debian package`);
+  const fat = path.join(b.tmp, "boot.img");
+  const content = files.reduce((n, f) => n + (f.data?.length ?? fs.statSync(f.source!).size), 0);
+  const sizeMiB = Math.max(64, Math.ceil((content * 1.05) / 1048576) + 8);
+  await timedStep(`boot partition (FAT32, ${sizeMiB} MiB)`, () =>
+    makeFat(fat, sizeMiB, files, { label: "PIKA-BOOT", volumeId: "50494b42", tmp: path.join(b.tmp, "fat") }));
+  const image = path.join(b.out, `${r.name}.sdcard.img`);
+  await timedStep("SD card image (MBR)", () =>
+    writeMbrDisk(image, [{ file: fat, name: "boot", mbrType: 0x0c, boot: true }], { signature: 0x50494b41, powerOfTwo: true }));
+  const [name, version] = debVersion(fw);
+  await manifest(b, image, [...bootFiles(files), ...rootfsFiles(b.entries)], { [name]: version });
+}

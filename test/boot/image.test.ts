@@ -1,0 +1,115 @@
+// Boot tests of the images people flash: the x86_64 disk through its own boot
+// loaders (BIOS: syslinux, UEFI: systemd-boot on OVMF; no -kernel), the
+// qemu-aarch64 recipe's initramfs, and a Raspberry Pi 3 from the kernel, device
+// tree and initramfs read back out of the SD card image's FAT partition.
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { fatRead } from "../../build/fat.ts";
+import { buildImage, FIRST_PARTITION, pikaFor } from "../helpers/image.ts";
+
+const INITTAB = `
+::sysinit:/bin/echo PIKA-IMAGE-TEST sysinit ran
+::wait:/bin/cat /etc/hostname
+::wait:/bin/readlink /etc/runlevels/default/sshd
+::once:/sbin/poweroff
+`;
+
+const recipe = (board: string, outputs: string, cmdline: string) => `
+board: ${board}
+outputs: [${outputs}]
+hostname: imagetest
+kernel:
+  cmdline: ${cmdline}
+services:
+  default: [sshd]
+files:
+  - path: /etc/inittab
+    content: |${INITTAB.replace(/\n/g, "\n      ")}
+`;
+
+async function qemu(args: string[], timeoutMs: number, until?: RegExp): Promise<{ console: string; exitCode: number | null; timedOut: boolean }> {
+  return new Promise((resolve) => {
+    const child = spawn(args[0], args.slice(1), { stdio: ["pipe", "pipe", "pipe"] });
+    let out = "";
+    let timedOut = false;
+    const timer = setTimeout(() => { timedOut = true; child.kill("SIGKILL"); }, timeoutMs);
+    const onData = (b: Buffer) => {
+      out += b.toString("utf8");
+      if (until?.test(out)) child.kill("SIGKILL");
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.on("close", (code) => { clearTimeout(timer); resolve({ console: out.replace(/\r/g, ""), exitCode: code, timedOut }); });
+  });
+}
+
+function expectPoweroff(r: { console: string; exitCode: number | null; timedOut: boolean }, arch: string): void {
+  expect(r.console).toMatch(new RegExp(`Pika Linux [\\d.]+ init \\(PID 1\\) on ${arch}`));
+  expect(r.console).toContain("PIKA-IMAGE-TEST sysinit ran");
+  expect(r.console).toMatch(/^imagetest$/m);
+  expect(r.console).toMatch(/^\/etc\/init\.d\/sshd$/m);
+  expect(r.console).toMatch(/reboot: Power down/);
+  expect(r.console).not.toMatch(/Kernel panic/);
+  expect(r.timedOut).toBe(false);
+  expect(r.exitCode).toBe(0);
+}
+
+const X86 = ["qemu-system-x86_64", "-M", "pc", "-accel", "tcg", "-cpu", "max", "-m", "1024", "-nographic", "-no-reboot"];
+
+describe.runIf(fs.existsSync(pikaFor("x86_64")))("x86_64 disk image (no -kernel)", () => {
+  let disk = "";
+  beforeAll(async () => {
+    const b = await buildImage("disk", recipe("x86_64", "disk", "console=ttyS0 panic=-1"), "x86_64");
+    disk = path.join(b.dir, "disk.img");
+    expect(fs.existsSync(`${disk}.manifest.json`)).toBe(true);
+  }, 240_000);
+
+  it("boots with BIOS (syslinux) and powers off cleanly", async () => {
+    const r = await qemu([...X86, "-drive", `file=${disk},format=raw,snapshot=on`], 240_000);
+    expect(r.console).toContain("SYSLINUX");
+    expectPoweroff(r, "x86_64");
+  }, 300_000);
+
+  it.runIf(fs.existsSync("/usr/share/ovmf/OVMF.fd"))("boots with UEFI (OVMF, systemd-boot) and powers off cleanly", async () => {
+    const r = await qemu([...X86, "-bios", "/usr/share/ovmf/OVMF.fd", "-drive", `file=${disk},format=raw,snapshot=on`], 240_000);
+    expect(r.console).toContain("EFI stub");
+    expectPoweroff(r, "x86_64");
+  }, 300_000);
+});
+
+describe.runIf(fs.existsSync(pikaFor("aarch64")))("aarch64 images", () => {
+  it("qemu-aarch64: boots the recipe's initramfs on QEMU virt and powers off", async () => {
+    const b = await buildImage("virt", recipe("qemu-aarch64", "initramfs", "console=ttyAMA0 panic=-1"), "aarch64");
+    const r = await qemu([
+      "qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a72", "-m", "1024", "-nographic", "-no-reboot",
+      "-kernel", path.join(b.dir, "virt.vmlinuz"), "-initrd", path.join(b.dir, "virt.initramfs.cpio.gz"),
+      "-append", "console=ttyAMA0 panic=-1",
+    ], 240_000);
+    expectPoweroff(r, "aarch64");
+  }, 420_000);
+
+  it("rpi3: boots raspi3b from the kernel, dtb and initramfs on the SD card's FAT", async () => {
+    const b = await buildImage("pi", recipe("rpi3", "sdcard", "console=ttyAMA0,115200 panic=-1"), "aarch64");
+    const card = path.join(b.dir, "pi.sdcard.img");
+    // QEMU's SD emulation insists on a power-of-two card.
+    expect(Math.log2(fs.statSync(card).size) % 1).toBe(0);
+    const files: Record<string, string> = {};
+    for (const f of ["vmlinuz", "initramfs.gz", "bcm2837-rpi-3-b.dtb", "cmdline.txt", "config.txt", "bootcode.bin", "start.elf", "fixup.dat"]) {
+      files[f] = path.join(b.dir, `x-${f}`);
+      await fatRead(card, FIRST_PARTITION, `/${f}`, files[f]);
+    }
+    const config = fs.readFileSync(files["config.txt"], "utf8");
+    for (const line of ["arm_64bit=1", "enable_uart=1", "upstream_kernel=1", "kernel=vmlinuz", "initramfs initramfs.gz followkernel"]) {
+      expect(config).toContain(line);
+    }
+    const r = await qemu([
+      "qemu-system-aarch64", "-M", "raspi3b", "-m", "1024", "-nographic", "-no-reboot",
+      "-kernel", files.vmlinuz, "-initrd", files["initramfs.gz"], "-dtb", files["bcm2837-rpi-3-b.dtb"],
+      "-append", fs.readFileSync(files["cmdline.txt"], "utf8").trim(),
+    ], 240_000, /init \(PID 1\)/);
+    expect(r.console).toMatch(/Pika Linux [\d.]+ init \(PID 1\) on aarch64/);
+    expect(r.console).not.toMatch(/Kernel panic/);
+  }, 420_000);
+});
