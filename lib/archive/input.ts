@@ -14,7 +14,8 @@ export const BIG_CHUNK = 256 * 1024;
  */
 export function openOperand(ctx: Context, name: string): number | Reader {
   if (name === "-") return ctx.stdin;
-  return fs.openSync(fsPath(absPath(ctx, name)), "r");
+  // "" is no file (ENOENT), not the cwd.
+  return fs.openSync(name === "" ? "" : fsPath(absPath(ctx, name)), "r");
 }
 
 /**

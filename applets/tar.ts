@@ -1,0 +1,513 @@
+// tar: create (c), extract (x) or list (t) tar archives, BusyBox-compatible:
+// ustar/GNU/pax reading (lib/archive/tar.ts), GNU-format writing with
+// LongLink names, gzip through node:zlib, bzip2 and xz decoded in-process
+// (compressing with them runs the external bzip2/xz, as BusyBox does),
+// compression detected from the data when reading. Extraction goes through
+// lib/archive/extract.ts: nothing is written outside the target directory,
+// files land under a temporary name and are renamed into place.
+// Beyond Debian's BusyBox: -T FILE, -X FILE, --exclude PATTERN and -p.
+import * as fs from "node:fs";
+import { defineApplet, usageText, type Context } from "../lib/applet.ts";
+import { AppletError, UsageError } from "../lib/errors.ts";
+import { parseOptions, compileOptions, optionOrder } from "../lib/options.ts";
+import { absPath, concatPath, errText, fsPath, warnBytes } from "../lib/fileops.ts";
+import { fdChunks } from "../lib/bufio.ts";
+import { fnmatch } from "../lib/glob.ts";
+import { modeString } from "../lib/mode.ts";
+import { localTm } from "../lib/datestr.ts";
+import { bytesOf, binaryOf } from "../lib/text.ts";
+import { readDirFd } from "../lib/syscalls.ts";
+import { groupName, userName } from "../lib/users.ts";
+import { ByteSource } from "../lib/archive/bytesource.ts";
+import { gzip } from "../lib/archive/gzip.ts";
+import { BLOCK, readTar, tarHeader, type TarEntry } from "../lib/archive/tar.ts";
+import { decoder, detectCompression } from "../lib/archive/unpack.ts";
+import { Extractor, PrefixStripper } from "../lib/archive/extract.ts";
+import { externalFilter } from "../lib/archive/external.ts";
+
+const OPTIONS = [
+  "-c  Create",
+  "-x  Extract",
+  "-t  List",
+  "-f FILE  Name of TARFILE ('-' for stdin/out)",
+  "-C DIR  Change to DIR before operation",
+  "-v  Verbose",
+  "-O  Extract to stdout",
+  "-m  Don't restore mtime",
+  "-o  Don't restore user:group",
+  "-p  Restore access permissions (the default)",
+  "-k  Don't replace existing files",
+  "-Z  (De)compress using compress",
+  "-z  (De)compress using gzip",
+  "-J  (De)compress using xz",
+  "-j  (De)compress using bzip2",
+  "--lzma  (De)compress using lzma",
+  "-a  (De)compress based on extension",
+  "-h  Follow symlinks",
+  "-T FILE...  File with names to include",
+  "-X FILE...  File with glob patterns to exclude",
+  "--exclude PATTERN...  Glob pattern to exclude",
+  "--overwrite  Replace existing files",
+  "--strip-components NUM  NUM of leading components to strip",
+  "--no-recursion  Don't descend in directories",
+  "--numeric-owner  Use numeric user:group",
+  "--no-same-permissions  Don't restore access permissions",
+  "--to-command COMMAND  Pipe files to COMMAND",
+];
+
+type Method = "gzip" | "bzip2" | "xz";
+
+const applet = defineApplet({
+  name: "tar",
+  usage: "c|x|t [-ZzJjahmvokO] [-f TARFILE] [-C DIR] [-T FILE] [-X FILE] [--exclude PATTERN] [FILE]...",
+  summary: "Create, extract, or list files from a tar file",
+  options: OPTIONS,
+  rawArgs: true,
+  async run(ctx, _o, args) {
+    if (args[0] === "--help") {
+      await ctx.stdout.write(usageText(applet));
+      return 0;
+    }
+    // "tar xvf FILE": a first word without a dash is a cluster of options.
+    if (args.length && !args[0].startsWith("-")) args = ["-" + args[0], ...args.slice(1)];
+    const { opts, operands } = parseOptions(spec, args);
+    const modes = (opts.c ? 1 : 0) + (opts.x ? 1 : 0) + (opts.t ? 1 : 0);
+    if (modes !== 1) throw new UsageError();
+    if (opts.Z || opts.lzma) throw new AppletError(`${opts.Z ? "compress" : "lzma"} compression is not supported`);
+    let method: Method | undefined = opts.z ? "gzip" : opts.j ? "bzip2" : opts.J ? "xz" : undefined;
+    const order = optionOrder(opts).filter((k) => k === "z" || k === "j" || k === "J");
+    if (order.length) method = ({ z: "gzip", j: "bzip2", J: "xz" } as const)[order[order.length - 1] as "z" | "j" | "J"];
+    const file: string = opts.f === undefined ? "-" : binaryOf(opts.f);
+    if (opts.a && !method && file !== "-") method = byExtension(file);
+    const names = operands.map(binaryOf);
+    for (const t of opts.T as string[]) names.push(...(await readList(ctx, binaryOf(t))));
+    const excludes: string[] = (opts.exclude as string[]).map(binaryOf);
+    for (const x of opts.X as string[]) excludes.push(...(await readList(ctx, binaryOf(x))));
+    let dir = ctx.cwd;
+    if (opts.C !== undefined) {
+      const d = absPath(ctx, binaryOf(opts.C));
+      try {
+        if (!fs.statSync(fsPath(d)).isDirectory()) throw Object.assign(new Error(), { code: "ENOTDIR" });
+      } catch (err) {
+        throw new AppletError(`can't change directory to '${binaryOf(opts.C)}': ${errText(err)}`);
+      }
+      dir = d;
+    }
+    const t: Tar = { ctx, opts, file, method, dir: binaryOf(dir), excludes };
+    if (opts.c) return create(t, names);
+    return extract(t, names);
+  },
+});
+
+const spec = compileOptions(OPTIONS);
+
+interface Tar {
+  ctx: Context;
+  opts: Record<string, any>;
+  file: string;
+  method?: Method;
+  /** Directory names are relative to (a byte string). */
+  dir: string;
+  excludes: string[];
+}
+
+function byExtension(name: string): Method | undefined {
+  if (/\.(t?gz|taz)$/.test(name)) return "gzip";
+  if (/\.(bz2|tbz2?)$/.test(name)) return "bzip2";
+  if (/\.(xz|txz)$/.test(name)) return "xz";
+  return undefined;
+}
+
+/** Lines of a name list (-T, -X); "-" is stdin. */
+async function readList(ctx: Context, name: string): Promise<string[]> {
+  let text: string;
+  try {
+    if (name === "-") {
+      const parts: Uint8Array[] = [];
+      for await (const c of ctx.stdin.chunks()) parts.push(c);
+      text = Buffer.concat(parts).toString("latin1");
+    } else text = fs.readFileSync(fsPath(absPath(ctx, name))).toString("latin1");
+  } catch (err) {
+    throw new AppletError(`can't open '${name}': ${errText(err)}`);
+  }
+  return text.split("\n").filter((l) => l !== "");
+}
+
+// ---- listing ----
+
+const pad2 = (n: number) => String(n).padStart(2, "0");
+
+function verboseLine(e: TarEntry, name: string, numeric: boolean): string {
+  const user = !numeric && e.uname ? e.uname : String(e.uid);
+  const group = !numeric && e.gname ? e.gname : String(e.gid);
+  const tm = localTm(e.mtime);
+  const date = `${String(tm.year).padStart(4, "0")}-${pad2(tm.mon + 1)}-${pad2(tm.mday)} ${pad2(tm.hour)}:${pad2(tm.min)}:${pad2(tm.sec)}`;
+  const size = e.type === "1" ? 0 : e.size;
+  let line = `${modeString(e.mode)} ${user}/${group} ${String(size).padStart(9)} ${date} ${name}`;
+  if (e.type === "2" || e.type === "1") line += ` -> ${e.linkname}`;
+  return line + "\n";
+}
+
+// BusyBox's find_list_entry2(): the name cut to as many components as the pattern has.
+function matches(patterns: string[], name: string): boolean {
+  for (const p of patterns) {
+    let slashes = 0;
+    for (const c of p) if (c === "/") slashes++;
+    let end = 0;
+    while (end < name.length) {
+      if (name[end] === "/" && slashes-- === 0) break;
+      end++;
+    }
+    if (fnmatch(p, name.slice(0, end))) return true;
+  }
+  return false;
+}
+
+// ---- extract and list ----
+
+function openArchive(t: Tar): AsyncIterable<Uint8Array> {
+  if (t.file === "-") return t.ctx.stdin.fd !== undefined ? fdChunks(t.ctx.stdin.fd) : t.ctx.stdin.chunks();
+  let fd: number;
+  try {
+    fd = fs.openSync(fsPath(absPath(t.ctx, t.file)), "r");
+  } catch (err) {
+    throw new AppletError(`can't open '${t.file}': ${errText(err)}`);
+  }
+  return (async function* () {
+    try {
+      yield* fdChunks(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  })();
+}
+
+async function extract(t: Tar, operands: string[]): Promise<number> {
+  const { ctx, opts } = t;
+  const raw = new ByteSource(openArchive(t));
+  const magic = await raw.peek(6);
+  const method = t.method ?? detectCompression(magic);
+  const src = method ? new ByteSource(decoder(method)(raw)) : raw;
+  const accept = operands.map((p) => p.replace(/\/+$/, "") || p);
+  const reject = t.excludes.map((p) => p.replace(/\/+$/, "") || p);
+  const passed = new Set<string>();
+  const stripper = new PrefixStripper(ctx);
+  const listing = !!opts.t;
+  const isRoot = process.getuid?.() === 0;
+  const extractor = listing || opts.O ? undefined : new Extractor(ctx, t.dir, {
+    leadingDirs: true,
+    existing: opts.k && !opts.overwrite ? "keep" : "replace",
+    restoreDate: !opts.m,
+    owner: isRoot && !opts.o,
+    perms: !opts["no-same-permissions"],
+    numericOwner: !!opts["numeric-owner"],
+  });
+  const strip = opts["strip-components"] === undefined ? 0 : Number(opts["strip-components"]);
+  if (!Number.isInteger(strip) || strip < 0) throw new AppletError(`invalid number '${opts["strip-components"]}'`);
+  const vOut = opts.O || t.file === "-" ? ctx.stderr : ctx.stdout;
+  let status = 0;
+
+  for await (const e of readTar(src)) {
+    const name = await stripper.strip(e.name);
+    if (name === "") continue;
+    const key = name.replace(/\/+$/, "") || name;
+    if (reject.length && matches(reject, key)) continue;
+    if (accept.length && !matches(accept, key)) continue;
+    passed.add(key);
+    if (listing) {
+      await ctx.stdout.write(bytesOf(opts.v ? verboseLine(e, name, !!opts["numeric-owner"]) : name + "\n"));
+      continue;
+    }
+    if (opts.v) await vOut.write(bytesOf(opts.v > 1 ? verboseLine(e, name, !!opts["numeric-owner"]) : name + "\n"));
+    if (opts.O) {
+      if (e.type === "0") for await (const c of src.take(e.size)) await ctx.stdout.write(c.slice());
+      continue;
+    }
+    if (opts["to-command"] !== undefined) {
+      if (e.type === "0") status |= await toCommand(t, e, name, src);
+      continue;
+    }
+    let member = name;
+    let link = e.linkname;
+    if (strip) {
+      const parts = member.split("/");
+      if (parts.filter((p) => p !== "").length <= strip && !(parts.length > strip && parts[strip] !== "")) continue;
+      member = parts.slice(strip).join("/");
+      if (member === "") continue;
+      if (e.type === "1") link = link.split("/").slice(strip).join("/");
+    }
+    const isFile = e.type === "0";
+    await extractor!.extract(
+      {
+        name: member, mode: e.mode, uid: e.uid, gid: e.gid, uname: e.uname, gname: e.gname, mtime: e.mtime,
+        linkname: link, hardlink: e.type === "1", major: e.devmajor, minor: e.devminor,
+      },
+      isFile ? copies(src.take(e.size)) : undefined,
+    );
+  }
+  if (extractor) {
+    await extractor.finish();
+    if (extractor.failed) status = 1;
+  }
+  for (const p of accept) {
+    if (!reject.some((r) => fnmatch(r, p)) && ![...passed].some((n) => n === p || fnmatch(n, p))) {
+      throw new AppletError(`${p}: not found in archive`);
+    }
+  }
+  return status;
+}
+
+async function* copies(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  yield* chunks;
+}
+
+/** --to-command: the member's data on the command's stdin, with GNU tar's TAR_* variables. */
+async function toCommand(t: Tar, e: TarEntry, name: string, src: ByteSource): Promise<number> {
+  const env = {
+    ...t.ctx.env,
+    TAR_FILETYPE: "f",
+    TAR_MODE: (e.mode & 0o7777).toString(8).padStart(4, "0"),
+    TAR_FILENAME: name,
+    TAR_REALNAME: name,
+    TAR_UNAME: e.uname,
+    TAR_GNAME: e.gname,
+    TAR_SIZE: String(e.size),
+    TAR_UID: String(e.uid),
+    TAR_GID: String(e.gid),
+  };
+  const sink = await externalFilter(t.ctx, ["/bin/sh", "-c", t.opts["to-command"]], src.take(e.size), { env, cwd: t.dir, inheritStdout: true });
+  for await (const _ of sink.output);
+  const code = await sink.exited;
+  if (code !== 0) throw new AppletError(`'${t.opts["to-command"]}' returned status ${code}`);
+  return 0;
+}
+
+// ---- create ----
+
+const OUT_BLOCK = 1 << 20;
+
+/** Gathers archive bytes into large blocks. */
+class Blocks {
+  buf = new Uint8Array(OUT_BLOCK);
+  off = 0;
+  ready: Uint8Array[] = [];
+  push(b: Uint8Array): void {
+    if (this.off + b.length > OUT_BLOCK) this.cut();
+    if (b.length > OUT_BLOCK) {
+      this.ready.push(b);
+      return;
+    }
+    this.buf.set(b, this.off);
+    this.off += b.length;
+  }
+  /** Room for n bytes at `off` (n <= OUT_BLOCK). */
+  room(n: number): void {
+    if (this.off + n > OUT_BLOCK) this.cut();
+  }
+  cut(): void {
+    if (this.off) this.ready.push(this.buf.subarray(0, this.off));
+    this.buf = new Uint8Array(OUT_BLOCK);
+    this.off = 0;
+  }
+  take(): Uint8Array[] {
+    const r = this.ready;
+    this.ready = [];
+    return r;
+  }
+}
+
+async function create(t: Tar, names: string[]): Promise<number> {
+  const { ctx, opts } = t;
+  if (names.length === 0) throw new AppletError("empty archive");
+  const toStdout = t.file === "-";
+  const target = toStdout ? "" : absPath(ctx, t.file);
+  let archiveIno: [number, number] | undefined;
+  let outFd = -1;
+  let tmp = "";
+  if (!toStdout) {
+    // A regular file (or a new one) is written under a temporary name; devices and pipes directly.
+    let st: fs.Stats | undefined;
+    try {
+      st = fs.statSync(fsPath(target));
+    } catch {}
+    try {
+      if (st && !st.isFile()) outFd = fs.openSync(fsPath(target), "w");
+      else {
+        const slash = target.lastIndexOf("/");
+        tmp = `${target.slice(0, slash + 1)}.${target.slice(slash + 1)}.${process.pid}.tmp`;
+        outFd = fs.openSync(fsPath(tmp), fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o666 & ~process.umask());
+      }
+      const ost = fs.fstatSync(outFd);
+      archiveIno = [ost.dev, ost.ino];
+    } catch (err) {
+      throw new AppletError(`can't open '${t.file}': ${errText(err)}`);
+    }
+  }
+  const state = { status: 0 };
+  let stream: AsyncIterable<Uint8Array> = produce(t, names, archiveIno, state);
+  if (t.method === "gzip") stream = gzip(stream, { level: 6 });
+  else if (t.method) {
+    const f = await externalFilter(ctx, [t.method, "-c"], stream, {});
+    stream = f.output;
+  }
+  try {
+    for await (const chunk of stream) {
+      if (outFd >= 0) {
+        let off = 0;
+        while (off < chunk.length) off += fs.writeSync(outFd, chunk, off, chunk.length - off);
+      } else await ctx.stdout.write(chunk);
+    }
+    if (outFd >= 0) {
+      fs.closeSync(outFd);
+      outFd = -1;
+      if (tmp) fs.renameSync(fsPath(tmp), fsPath(target));
+      tmp = "";
+    }
+  } finally {
+    if (outFd >= 0) fs.closeSync(outFd);
+    if (tmp) fs.rmSync(fsPath(tmp), { force: true });
+  }
+  if (state.status) throw new AppletError("error exit delayed from previous errors");
+  return 0;
+}
+
+async function* produce(t: Tar, names: string[], archiveIno: [number, number] | undefined, state: { status: number }): AsyncGenerator<Uint8Array> {
+  const { ctx, opts } = t;
+  const out = new Blocks();
+  const stripper = new PrefixStripper(ctx);
+  const links = new Map<string, string>();
+  const users = new Map<number, string>();
+  const groups = new Map<number, string>();
+  const follow = !!opts.h;
+  const recurse = !opts["no-recursion"];
+  const verbose = opts.v ? (t.file === "-" ? ctx.stderr : ctx.stdout) : undefined;
+  const excluded = (name: string) => {
+    if (!t.excludes.length) return false;
+    const base = name.slice(name.lastIndexOf("/") + 1);
+    return t.excludes.some((p) => fnmatch(p, name) || fnmatch(p, base) || name.startsWith(p.replace(/\/+$/, "") + "/"));
+  };
+
+  // Depth first, in readdir order, with a stack rather than nested generators:
+  // a generator per file would cost more than the file.
+  const stack = [...names].reverse();
+  while (stack.length) {
+    const name = stack.pop()!;
+    if (excluded(name)) continue;
+    const full = name.startsWith("/") ? name : concatPath(t.dir, name);
+    let st: fs.Stats;
+    try {
+      st = follow ? fs.statSync(fsPath(full)) : fs.lstatSync(fsPath(full));
+    } catch (err) {
+      await warnBytes(ctx, `${name}: ${errText(err)}`);
+      state.status = 1;
+      continue;
+    }
+    if (archiveIno && st.dev === archiveIno[0] && st.ino === archiveIno[1]) {
+      await warnBytes(ctx, `${name}: file is the archive; skipping`);
+      continue;
+    }
+    let header = await stripper.strip(name);
+    if (header === "" && !st.isDirectory()) continue;
+    const e: TarEntry = {
+      name: header, mode: st.mode, uid: st.uid, gid: st.gid,
+      uname: users.get(st.uid) ?? (users.set(st.uid, userName(st.uid) ?? String(st.uid)), users.get(st.uid)!),
+      gname: groups.get(st.gid) ?? (groups.set(st.gid, groupName(st.gid) ?? String(st.gid)), groups.get(st.gid)!),
+      size: 0, mtime: Math.floor(st.mtimeMs / 1000), type: "0", linkname: "", devmajor: 0, devminor: 0,
+    };
+    let data = false;
+    if (!st.isDirectory() && st.nlink > 1) {
+      const k = `${st.dev}:${st.ino}`;
+      const first = links.get(k);
+      if (first !== undefined) {
+        e.type = "1";
+        e.linkname = first;
+      } else links.set(k, header);
+    }
+    if (e.type === "1") {
+      // a hard link to a member already written
+    } else if (st.isDirectory()) {
+      e.type = "5";
+      if (header !== "" && !header.endsWith("/")) e.name = header + "/";
+    } else if (st.isSymbolicLink()) {
+      e.type = "2";
+      e.linkname = (fs.readlinkSync(fsPath(full), { encoding: "buffer" }) as Buffer).toString("latin1");
+    } else if (st.isFIFO()) e.type = "6";
+    else if (st.isCharacterDevice() || st.isBlockDevice()) {
+      e.type = st.isCharacterDevice() ? "3" : "4";
+      e.devmajor = Math.floor(st.rdev / 256) & 0xfff;
+      e.devminor = (st.rdev & 0xff) | ((Math.floor(st.rdev / 1048576) & 0xfff) << 8);
+    } else if (st.isSocket()) {
+      await warnBytes(ctx, `${name}: socket ignored`);
+      continue;
+    } else {
+      e.size = st.size;
+      data = true;
+    }
+    let fd = -1;
+    if (data) {
+      try {
+        fd = fs.openSync(fsPath(full), "r");
+      } catch (err) {
+        await warnBytes(ctx, `can't open '${name}': ${errText(err)}`);
+        state.status = 1;
+        continue;
+      }
+    }
+    if (e.name !== "") {
+      if (verbose) await verbose.write(bytesOf(e.name + "\n"));
+      out.push(tarHeader(e));
+    }
+    if (fd >= 0) {
+      try {
+        // Read straight into the output block; a file that shrank is padded with zeros.
+        let left = e.size;
+        while (left > 0) {
+          out.room(Math.min(left, OUT_BLOCK));
+          const want = Math.min(left, OUT_BLOCK - out.off);
+          const n = want ? fs.readSync(fd, out.buf, out.off, want, null) : 0;
+          if (n === 0) {
+            // Zeros for a file that shrank: output blocks start zeroed.
+            const m = Math.min(left, OUT_BLOCK - out.off);
+            out.off += m;
+            left -= m;
+            if (out.off === OUT_BLOCK) out.cut();
+            continue;
+          }
+          out.off += n;
+          left -= n;
+          if (out.ready.length) yield* out.take();
+        }
+      } finally {
+        fs.closeSync(fd);
+      }
+      const pad = (BLOCK - (e.size % BLOCK)) % BLOCK;
+      if (pad) {
+        out.room(pad);
+        out.off += pad;
+      }
+    }
+    if (out.ready.length) yield* out.take();
+    if (e.type === "5" && recurse) {
+      let kids: string[];
+      try {
+        const dfd = fs.openSync(fsPath(full), fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
+        try {
+          kids = readDirFd(dfd).map((d) => d.name);
+        } finally {
+          fs.closeSync(dfd);
+        }
+      } catch (err) {
+        await warnBytes(ctx, `${name}: ${errText(err)}`);
+        state.status = 1;
+        continue;
+      }
+      for (let i = kids.length - 1; i >= 0; i--) stack.push(name.endsWith("/") ? name + kids[i] : name + "/" + kids[i]);
+    }
+  }
+
+  // Two zero blocks end the archive.
+  out.room(2 * BLOCK);
+  out.off += 2 * BLOCK;
+  out.cut();
+  yield* out.take();
+}
