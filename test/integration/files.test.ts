@@ -416,7 +416,8 @@ describe.runIf(havePika())("file applets against busybox-static", () => {
       { cmds: [["touch", "-r", "a.txt", "n9", "b.txt"], ["touch", "-d", "@12345", "n10"], ["touch", "-d", "@-5", "n11"]] },
       { cmds: [["touch", "-d", "2021-02-03 04:05:06 +0200", "n12"], ["touch", "-d", "2021.02.03-04:05:06", "n13"]] },
       { cmds: [["touch", "-d", "Feb 3 04:05:06 2021", "n14"], ["touch", "-d", "02.03-04:05:06", "n15"]] },
-      { cmds: [["touch", "-d", "2021-02-03 04", "n16"], ["touch", "-d", "2020-02-29 10:00", "-d", "2019-01-01 00:00:00", "n17"]] },
+      // "-d 2021-02-03 04" is left out: busybox takes the minutes and seconds from the clock, so two runs can differ.
+      { cmds: [["touch", "-d", "2020-02-29 10:00", "-d", "2019-01-01 00:00:00", "n17"]] },
       { cmds: [["touch", "-m", "-d", "2018-01-01 00:00:00", "a.txt"], ["touch", "-a", "-d", "2017-01-01 00:00:00", "a.txt"]] },
       { cmds: [["touch", "-h", "-d", "2017-01-01 00:00:00", "link", "dangling"]] },
       { cmds: [["touch", "-d", "2017-01-01 00:00:00", "dangling"]] },
