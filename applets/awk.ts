@@ -3,7 +3,7 @@
 // IGNORECASE, -e). The interpreter lives in applets/awk/: lexer, parser,
 // compiler to closures, runtime.
 import * as fs from "node:fs";
-import { defineApplet, resolvePath, warn } from "../lib/applet.ts";
+import { defineApplet, operandPath, warn } from "../lib/applet.ts";
 import { describeErrno, UsageError } from "../lib/errors.ts";
 import { optionOrder } from "../lib/options.ts";
 import { binaryOf, textOf } from "../lib/text.ts";
@@ -29,7 +29,7 @@ defineApplet({
     for (const f of opts.f as string[]) {
       let text: string;
       try {
-        text = textOf(f === "-" ? await readStdin(ctx) : fs.readFileSync(resolvePath(ctx, f)));
+        text = textOf(f === "-" ? await readStdin(ctx) : fs.readFileSync(operandPath(ctx, f)));
       } catch (err: any) {
         await warn(ctx, `can't open '${f}': ${describeErrno(err?.code)}`);
         return 1;

@@ -26,12 +26,27 @@ defineApplet({
     } catch (err) {
       throw new AppletError(bytesOf(`${name}: ${errorMessage(err)}`).toString("utf8"));
     }
-    const chunks = typeof input === "number" ? blocksOf(input) : input.chunks();
+    const chunks = readErrors(typeof input === "number" ? blocksOf(input) : input.chunks());
     if (opts.d) await decode(ctx, chunks);
     else await encode(ctx, chunks, width);
     return 0;
   },
 });
+
+/** The input's chunks, with a failed read said as BusyBox says it ("read error: Is a directory"). */
+async function* readErrors(chunks: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
+  const it = chunks[Symbol.asyncIterator]();
+  for (;;) {
+    let r: IteratorResult<Uint8Array>;
+    try {
+      r = await it.next();
+    } catch (err) {
+      throw new AppletError(`read error: ${errorMessage(err)}`);
+    }
+    if (r.done) return;
+    yield r.value;
+  }
+}
 
 async function encode(ctx: Context, chunks: AsyncIterable<Uint8Array>, width: number): Promise<void> {
   let carry = new Uint8Array(0);

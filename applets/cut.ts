@@ -4,6 +4,7 @@
 // reads them: a NUL ends a line too. -F splits on an extended regex.
 import { defineApplet, type Context } from "../lib/applet.ts";
 import { AppletError, UsageError } from "../lib/errors.ts";
+import { optionOrder } from "../lib/options.ts";
 import { parseSuffixed32 } from "../lib/numbers.ts";
 import { compileRegex } from "../lib/regex.ts";
 import { binaryOf } from "../lib/text.ts";
@@ -31,7 +32,9 @@ defineApplet({
   dir: "/usr/bin",
   async run(ctx, opts, files) {
     const modes = (["b", "c", "f", "F"] as const).filter((k) => opts[k] !== undefined);
-    if (modes.length > 1) throw new UsageError();
+    // One list only: BusyBox refuses -b with -c, and also -c given twice.
+    const lists = optionOrder(opts).filter((k) => k === "b" || k === "c" || k === "f" || k === "F");
+    if (modes.length > 1 || lists.length > 1) throw new UsageError();
     if (modes.length === 0) throw new AppletError("expected a list of bytes, characters, or fields");
     const mode = modes[0];
     const regexMode = mode === "F";

@@ -2,7 +2,7 @@
 // copied" status line). Operands are KEY=VALUE; numbers take BusyBox's
 // suffixes (c w b kB k KB K MB M GB G).
 import * as fs from "node:fs";
-import { defineApplet, resolvePath, type Context } from "../lib/applet.ts";
+import { defineApplet, operandPath, type Context } from "../lib/applet.ts";
 import { AppletError, UsageError, describeErrno, errnoCode, errorMessage } from "../lib/errors.ts";
 import { lseek, SEEK_CUR } from "../lib/syscalls.ts";
 import { CWBKMG_SUFFIXES, parseSuffixed, U64_MAX } from "../lib/numbers.ts";
@@ -19,7 +19,8 @@ defineApplet({
   name: "dd",
   usage:
     "[if=FILE] [of=FILE] [ibs=N obs=N/bs=N] [count=N] [skip=N] [seek=N]\n" +
-    "\t[conv=notrunc|noerror|sync|fsync] [iflag=skip_bytes|count_bytes|fullblock|direct] [oflag=seek_bytes|append|direct]",
+    "\t[conv=notrunc|noerror|sync|fsync]\n" +
+    "\t[iflag=skip_bytes|count_bytes|fullblock|direct] [oflag=seek_bytes|append|direct]",
   summary:
     "Copy a file with converting and formatting\n\n" +
     "\tif=FILE\t\tRead from FILE instead of stdin\n" +
@@ -118,7 +119,7 @@ async function dd(ctx: Context, args: string[]): Promise<number> {
   let ownIn = false;
   if (infile !== undefined) {
     try {
-      ifd = fs.openSync(resolvePath(ctx, infile), fs.constants.O_RDONLY | (iflag.has("direct") ? fs.constants.O_DIRECT : 0));
+      ifd = fs.openSync(operandPath(ctx, infile), fs.constants.O_RDONLY | (iflag.has("direct") ? fs.constants.O_DIRECT : 0));
       ownIn = true;
     } catch (err) {
       throw new AppletError(`can't open '${infile}': ${errText(err)}`);
@@ -173,7 +174,7 @@ async function dd(ctx: Context, args: string[]): Promise<number> {
     if (oflag.has("append")) flags |= fs.constants.O_APPEND;
     if (oflag.has("direct")) flags |= fs.constants.O_DIRECT;
     try {
-      ofd = fs.openSync(resolvePath(ctx, outfile), flags, 0o666);
+      ofd = fs.openSync(operandPath(ctx, outfile), flags, 0o666);
       ownOut = true;
     } catch (err) {
       throw new AppletError(`can't open '${outfile}': ${errText(err)}`);

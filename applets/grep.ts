@@ -7,7 +7,7 @@
 // input is read line by line, as BusyBox does it.
 import * as fs from "node:fs";
 import { AppletError, UsageError, errorMessage } from "../lib/errors.ts";
-import { defineApplet, resolvePath, usageText, type Applet, type Context } from "../lib/applet.ts";
+import { defineApplet, operandPath, usageText, type Applet, type Context } from "../lib/applet.ts";
 import { LineReader, OutBuf, latin1, openChunks, type Input } from "../lib/bufio.ts";
 import { parseSuffixed32 } from "../lib/numbers.ts";
 import { compileOptions, optionOrder, parseOptions } from "../lib/options.ts";
@@ -717,7 +717,7 @@ async function run(applet: Applet, ctx: Context, args: string[]): Promise<number
   for (const file of opts.f as string[]) {
     let data: string;
     try {
-      data = file === "-" ? await readStdin(ctx) : fs.readFileSync(resolvePath(ctx, file), "latin1");
+      data = file === "-" ? await readStdin(ctx) : fs.readFileSync(operandPath(ctx, file), "latin1");
     } catch (err) {
       throw new AppletError(`${file}: ${errorMessage(err)}`, 2);
     }
@@ -757,7 +757,7 @@ async function run(applet: Applet, ctx: Context, args: string[]): Promise<number
       if (recurse) {
         let st: fs.Stats | undefined;
         try {
-          st = fs.statSync(resolvePath(ctx, file));
+          st = fs.statSync(operandPath(ctx, file));
         } catch {
           st = undefined;
         }
@@ -799,7 +799,7 @@ async function grepPath(ctx: Context, g: Grep, file: string, quiet: boolean): Pr
 
 /** recursive_action() with BusyBox's flags: directory order as the kernel gives it. */
 async function grepDir(ctx: Context, g: Grep, file: string, follow: boolean, depth: number, quiet: boolean): Promise<number> {
-  const full = resolvePath(ctx, file);
+  const full = operandPath(ctx, file);
   let st: fs.Stats;
   try {
     st = depth === 0 || follow ? fs.statSync(full) : fs.lstatSync(full);

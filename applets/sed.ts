@@ -7,7 +7,7 @@
 // through a line reader; a script that is one s/// command with no address
 // takes a fast path that edits whole buffers of lines at once.
 import * as fs from "node:fs";
-import { defineApplet, resolvePath, warn, type Context } from "../lib/applet.ts";
+import { defineApplet, operandPath, warn, type Context } from "../lib/applet.ts";
 import { FileOut, LineReader, NO_EOL, OutBuf, openChunks, type Input } from "../lib/bufio.ts";
 import { AppletError, errorMessage } from "../lib/errors.ts";
 import { optionOrder } from "../lib/options.ts";
@@ -358,6 +358,8 @@ class Script {
       if (!second && s[i] === "~" && /[0-9]/.test(s[i + 1] ?? "")) {
         const st = /^\d+/.exec(s.slice(i + 1))!;
         cmd.step = Number(st[0]);
+        // 0~0 would be line 0, which never comes (GNU refuses it too).
+        if (n === 0 && cmd.step === 0) die("invalid usage of line address 0");
         i += 1 + st[0].length;
         cmd.first = n;
         return i;
@@ -527,7 +529,7 @@ class Script {
     else {
       let fd: number;
       try {
-        fd = fs.openSync(resolvePath(this.ctx, name), "w");
+        fd = fs.openSync(operandPath(this.ctx, name), "w");
       } catch (err) {
         return die(`can't open '${name}': ${errorMessage(err)}`);
       }
@@ -1014,7 +1016,7 @@ class Engine {
     }
     let data: string;
     try {
-      data = fs.readFileSync(resolvePath(this.ctx, name), "latin1");
+      data = fs.readFileSync(operandPath(this.ctx, name), "latin1");
     } catch {
       return [];
     }
@@ -1205,7 +1207,7 @@ defineApplet({
           const name = opts.f[fi++];
           let data: string;
           try {
-            data = name === "-" ? await readAllText(ctx) : fs.readFileSync(resolvePath(ctx, name), "latin1");
+            data = name === "-" ? await readAllText(ctx) : fs.readFileSync(operandPath(ctx, name), "latin1");
           } catch (err) {
             throw new SedError(`${name}: ${errorMessage(err)}`, 1);
           }
@@ -1240,7 +1242,7 @@ defineApplet({
       } else {
         if (operands.length === 0) throw new SedError("-i requires an argument", 1);
         for (const file of operands) {
-          const full = resolvePath(ctx, file);
+          const full = operandPath(ctx, file);
           let st: fs.Stats;
           try {
             st = fs.statSync(full);

@@ -5,7 +5,7 @@
 // pipes are streamed holding only the last N lines. -f/-F then poll the files
 // every -s seconds until the reader goes away or the run is aborted.
 import * as fs from "node:fs";
-import { defineApplet, resolvePath, usageText, warn, type Applet, type Context } from "../lib/applet.ts";
+import { defineApplet, operandPath, usageText, warn, type Applet, type Context } from "../lib/applet.ts";
 import { errnoCode, errorMessage } from "../lib/errors.ts";
 import type { Reader } from "../lib/io.ts";
 import { BKM_SUFFIXES, parseSuffixed32 } from "../lib/numbers.ts";
@@ -86,7 +86,7 @@ const tail: Applet = defineApplet({
         continue;
       }
       try {
-        inputs.push({ name, fd: fs.openSync(resolvePath(ctx, name), "r"), pos: null, own: true });
+        inputs.push({ name, fd: fs.openSync(operandPath(ctx, name), "r"), pos: null, own: true });
       } catch (err) {
         await warn(ctx, `can't open '${name}': ${errorMessage(err)}`);
         if (retry) inputs.push({ name, fd: -1, pos: null, own: true });
@@ -307,7 +307,7 @@ async function followInputs(ctx: Context, inputs: Input[], period: number, retry
       if (input.reader) continue;
       let replacement = -1;
       if (retry && input.own) {
-        const full = resolvePath(ctx, input.name);
+        const full = operandPath(ctx, input.name);
         if (input.fd < 0 || !sameFile(input.fd, full)) {
           try {
             replacement = fs.openSync(full, "r");

@@ -1,11 +1,12 @@
 // wc: BusyBox's counting rules (a word is a run of printable non-space ASCII
 // broken by space, \t \n \v \f \r; other bytes neither start nor end one; -m
-// counts bytes that are not UTF-8 continuation bytes; -L expands tabs to 8)
+// counts bytes that are not UTF-8 continuation bytes in a UTF-8 locale, bytes otherwise; -L expands tabs to 8)
 // and its layout: "%9llu" columns, except a lone count for one file or stdin.
 // Lines alone (the common wc -l) are counted by scanning for 0x0A natively.
 import { defineApplet, warn } from "../lib/applet.ts";
 import { errorMessage } from "../lib/errors.ts";
 import type { Reader } from "../lib/io.ts";
+import { utf8Locale } from "../lib/text.ts";
 import { openOrWarn } from "../lib/textio.ts";
 
 const LINES = 0, WORDS = 1, CHARS = 2, BYTES = 3, LENGTH = 4;
@@ -47,6 +48,8 @@ defineApplet({
       const counts: Counts = [0, 0, 0, 0, 0];
       try {
         await count(input, counts, want);
+        // In the C locale a character is a byte.
+        if (!utf8Locale(ctx.env)) counts[CHARS] = counts[BYTES];
       } catch (err) {
         await warn(ctx, `${file}: ${errorMessage(err)}`);
         status = 1;

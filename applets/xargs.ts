@@ -3,7 +3,7 @@
 // argument buffer BusyBox sizes from ARG_MAX: 32 KiB - 2048 less PROG ARGS),
 // -E/-e end-of-input word, -t, -p (asks on /dev/tty), -P parallel runs, -a FILE.
 import * as fs from "node:fs";
-import { defineApplet, resolvePath, warn, type Context } from "../lib/applet.ts";
+import { defineApplet, operandPath, warn, type Context } from "../lib/applet.ts";
 import { AppletError, describeErrno, errorMessage } from "../lib/errors.ts";
 import { runCommand, type ExecResult } from "../lib/exec.ts";
 import { FdReader, type Reader } from "../lib/io.ts";
@@ -80,7 +80,7 @@ async function xargs(ctx: Context, opts: Record<string, any>, operands: string[]
   let ownFd: number | undefined;
   if (opts.a !== undefined) {
     try {
-      ownFd = fs.openSync(resolvePath(ctx, opts.a), "r");
+      ownFd = fs.openSync(operandPath(ctx, opts.a), "r");
     } catch (err) {
       throw new AppletError(`can't open '${opts.a}': ${errorMessage(err)}`);
     }
@@ -263,10 +263,8 @@ async function xargs(ctx: Context, opts: Record<string, any>, operands: string[]
   return fatal || exitcode;
 }
 
-/** " ?..." then a line from the terminal: yes if it starts with y or Y. */
+/** The terminal, then " ?..." and a line from it: yes if it starts with y or Y. */
 async function confirm(ctx: Context): Promise<boolean> {
-  await ctx.stderr.write(" ?...");
-  await ctx.stderr.flush();
   let fd: number;
   try {
     fd = fs.openSync("/dev/tty", "r");
@@ -274,6 +272,8 @@ async function confirm(ctx: Context): Promise<boolean> {
     throw new AppletError(`can't open '/dev/tty': ${errorMessage(err)}`);
   }
   try {
+    await ctx.stderr.write(" ?...");
+    await ctx.stderr.flush();
     const buf = Buffer.alloc(1);
     let line = "";
     while (fs.readSync(fd, buf, 0, 1, null) === 1 && buf[0] !== 10) line += String.fromCharCode(buf[0]);

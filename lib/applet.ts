@@ -113,6 +113,14 @@ export function resolvePath(ctx: Context, p: string): string {
   return path.resolve(ctx.cwd, p);
 }
 
+/**
+ * A file operand's path: resolvePath, except that "" stays "", so that opening
+ * it fails with ENOENT as open("") does instead of opening the cwd.
+ */
+export function operandPath(ctx: Context, p: string): string {
+  return p === "" ? "" : resolvePath(ctx, p);
+}
+
 /** Run an applet in a context, returning its exit status. Never throws. */
 export async function runApplet(applet: Applet, ctx: Context): Promise<number> {
   let status: number;

@@ -3,7 +3,7 @@
 // strings that takes "\n" (and optionally "\0") as line ends, and an output
 // buffer that turns many small latin1 strings into few large writes.
 import * as fs from "node:fs";
-import { resolvePath, type Context } from "./applet.ts";
+import { operandPath, type Context } from "./applet.ts";
 import type { Reader, Writer } from "./io.ts";
 
 const BIG = 1 << 20;
@@ -36,7 +36,7 @@ export interface Input {
 
 export function openChunks(ctx: Context, name: string, size = BIG): Input {
   if (name === "-") return readerInput(ctx.stdin, size);
-  const fd = fs.openSync(resolvePath(ctx, name), "r");
+  const fd = fs.openSync(operandPath(ctx, name), "r");
   return { chunks: fdChunks(fd, size), close: () => fs.closeSync(fd) };
 }
 

@@ -60,3 +60,25 @@ export function processEscapes(s: string): string {
   }
   return out;
 }
+
+/**
+ * printf's %b (and echo -e): escapes as above, plus "\0NNN" taking up to
+ * three octal digits after the 0. Returns the text and whether "\c" cut it.
+ */
+export function processEscapesB(s: string): [string, boolean] {
+  let out = "";
+  let i = 0;
+  while (i < s.length) {
+    const c = s[i++];
+    if (c !== "\\") {
+      out += c;
+      continue;
+    }
+    if (s[i] === "c") return [out, true];
+    if (s[i] === "0" && i + 1 < s.length && s.charCodeAt(i + 1) - 48 >= 0 && s.charCodeAt(i + 1) - 48 < 8) i++;
+    const [ch, next] = escapeAt(s, i);
+    out += ch;
+    i = next;
+  }
+  return [out, false];
+}

@@ -66,3 +66,96 @@ export function parseSuffixed32(numstr: string, suffixes: Suffixes = [], lower =
 
 /** head, tail, od...: b (512), k (1024), m (1024^2). */
 export const BKM_SUFFIXES: Suffixes = [["b", 512], ["k", 1024], ["m", 1048576]];
+
+const SPACE = /[ \t\n\v\f\r]/;
+
+/**
+ * C's strtod() on a latin1 string from `start`: leading white space, a sign,
+ * decimal or hex digits with an exponent, "inf"/"infinity"/"nan". Returns the
+ * value, where parsing stopped (`end === start` when there was no number) and
+ * whether strtod would set ERANGE.
+ */
+export function strtod(s: string, start = 0): { value: number; end: number; erange: boolean } {
+  let i = start;
+  while (i < s.length && SPACE.test(s[i])) i++;
+  const numStart = i;
+  let neg = false;
+  if (s[i] === "+" || s[i] === "-") neg = s[i++] === "-";
+  const rest = s.slice(i, i + 9).toLowerCase();
+  if (rest.startsWith("inf")) {
+    const len = rest.startsWith("infinity") ? 8 : 3;
+    return { value: neg ? -Infinity : Infinity, end: i + len, erange: false };
+  }
+  if (rest.startsWith("nan")) {
+    let j = i + 3;
+    const m = /^\([0-9A-Za-z_]*\)/.exec(s.slice(j, j + 256));
+    if (m) j += m[0].length;
+    return { value: NaN, end: j, erange: false };
+  }
+  if (s[i] === "0" && (s[i + 1] === "x" || s[i + 1] === "X")) {
+    const m = /^([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?/.exec(s.slice(i + 2));
+    if (m && (m[1] || m[2])) {
+      let j = i + 2 + m[0].length;
+      const digits = m[1] + (m[2] ?? "");
+      let exp = -4 * (m[2] ?? "").length;
+      const pm = /^[pP]([+-]?\d+)/.exec(s.slice(j));
+      if (pm) {
+        exp += Number(pm[1]);
+        j += pm[0].length;
+      }
+      let v = 0;
+      for (const c of digits) v = v * 16 + parseInt(c, 16);
+      v *= 2 ** exp;
+      return { value: neg ? -v : v, end: j, erange: !Number.isFinite(v) };
+    }
+    // "0x" without hex digits: just the "0".
+    return { value: neg ? -0 : 0, end: i + 1, erange: false };
+  }
+  let j = i;
+  let digits = 0;
+  let nonzero = false;
+  while (j < s.length && s.charCodeAt(j) >= 48 && s.charCodeAt(j) <= 57) {
+    if (s[j] !== "0") nonzero = true;
+    j++;
+    digits++;
+  }
+  if (s[j] === ".") {
+    j++;
+    while (j < s.length && s.charCodeAt(j) >= 48 && s.charCodeAt(j) <= 57) {
+      if (s[j] !== "0") nonzero = true;
+      j++;
+      digits++;
+    }
+  }
+  if (digits === 0) return { value: 0, end: start, erange: false };
+  const em = /^[eE][+-]?\d+/.exec(s.slice(j, j + 400));
+  if (em) j += em[0].length;
+  const v = Number(s.slice(numStart, j));
+  const erange = !Number.isFinite(v) || (nonzero && Math.abs(v) < 2.2250738585072014e-308);
+  return { value: v, end: j, erange };
+}
+
+/**
+ * xstrtoull_range_sfx(numstr, 0, ...): like parseSuffixed, but the number may
+ * be written as C reads it with base 0 (0x1F hex, 017 octal, 15 decimal), as
+ * hexdump -s, xxd -s/-l and od -j/-N take it.
+ */
+export function parseSuffixedAnyBase(numstr: string, suffixes: Suffixes = [], lower = 0n, upper = U64_MAX): bigint {
+  const inval = () => new AppletError(`invalid number '${numstr}'`);
+  let m = /^0[xX]([0-9a-fA-F]+)/.exec(numstr);
+  let r: bigint;
+  if (m) r = BigInt("0x" + m[1]);
+  else if ((m = /^0([0-7]*)/.exec(numstr))) r = BigInt("0o" + (m[1] || "0"));
+  else if ((m = /^[1-9]\d*/.exec(numstr))) r = BigInt(m[0]);
+  else throw inval();
+  if (r > U64_MAX) throw inval();
+  const rest = numstr.slice(m[0].length);
+  if (rest !== "") {
+    const hit = suffixes.find(([s]) => s === rest);
+    if (!hit) throw inval();
+    if (U64_MAX / BigInt(hit[1]) < r) throw new AppletError(`number ${numstr} is not in ${lower}..${upper} range`);
+    r *= BigInt(hit[1]);
+  }
+  if (r < lower || r > upper) throw new AppletError(`number ${numstr} is not in ${lower}..${upper} range`);
+  return r;
+}

@@ -64,3 +64,9 @@ export function binaryOf(s: string): string {
   // Pure ASCII is the same either way: skip the copy.
   return /^[\x00-\x7f]*$/.test(s) ? s : Buffer.from(s, "utf8").toString("latin1");
 }
+
+/** Whether the environment asks for a UTF-8 locale (LC_ALL, LC_CTYPE or LANG say ".utf"), as BusyBox's unicode support checks. */
+export function utf8Locale(env: Record<string, string>): boolean {
+  const locale = env.LC_ALL || env.LC_CTYPE || env.LANG;
+  return locale !== undefined && /\.utf-?8/i.test(locale);
+}

@@ -40,7 +40,8 @@ export async function runAwk(ctx: Context, inv: AwkInvocation): Promise<number> 
       await ctx.stderr.write(`awk: ${err.message}\n`);
       return err.status;
     }
-    if (err instanceof RangeError) {
+    // Only a stack overflow means the awk program recursed too deep; any other RangeError is a bug to show.
+    if (err instanceof RangeError && /call stack/i.test(err.message)) {
       await ctx.stderr.write(`awk: ${rt.progname}:${rt.line}: Recursion too deep\n`);
       return 1;
     }

@@ -50,7 +50,7 @@ function strtoull(s: string, start: number): number {
   } else {
     for (;; i++) {
       const c = s.charCodeAt(i);
-      if (c < 48 || c > 55) break;
+      if (!(c >= 48 && c <= 55)) break; // NaN past the end too
       v = v * 8n + BigInt(c - 48);
     }
     scanEnd = i;

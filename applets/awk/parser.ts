@@ -324,7 +324,8 @@ export class Parser {
     let redir: Redirect | undefined;
     if (this.isRedirect()) {
       const kind = this.advance().text as Redirect["kind"];
-      redir = { kind, e: this.parseConcat({ print: true }) };
+      // BusyBox takes a whole conditional expression as the target: print 1 > x ? "a" : "b".
+      redir = { kind, e: this.parseTernary({ print: true }) };
     }
     return { k: kw, args, redir, line };
   }

@@ -1,7 +1,7 @@
 // The state of a running awk program: variables, the current record and its
 // fields, the input files named by ARGV, and the open files and commands.
 import * as fs from "node:fs";
-import { resolvePath, type Context } from "../../lib/applet.ts";
+import { operandPath, type Context } from "../../lib/applet.ts";
 import { describeErrno } from "../../lib/errors.ts";
 import { bytesOf } from "../../lib/text.ts";
 import { AwkArray } from "./arrays.ts";
@@ -330,7 +330,7 @@ export class Runtime {
   private openFile(name: string, fatal: boolean): ByteSource {
     if (name === "-" && fatal) return this.stdinReader;
     try {
-      const fd = fs.openSync(bytesOf(resolvePath(this.ctx, name)), "r");
+      const fd = fs.openSync(bytesOf(operandPath(this.ctx, name)), "r");
       return new FdSource(fd, true);
     } catch (err: any) {
       if (fatal) throw new AwkFatal(`${name}: ${describeErrno(err?.code)}`);
@@ -428,7 +428,7 @@ export class Runtime {
     } else {
       let fd: number;
       try {
-        fd = fs.openSync(bytesOf(resolvePath(this.ctx, name)), kind === ">>" ? "a" : "w", 0o666);
+        fd = fs.openSync(bytesOf(operandPath(this.ctx, name)), kind === ">>" ? "a" : "w", 0o666);
       } catch (err: any) {
         throw new AwkFatal(`can't open '${name}': ${describeErrno(err?.code)}`);
       }
