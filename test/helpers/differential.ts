@@ -70,13 +70,17 @@ function runIn(bin: string, c: Case, fixture: Fixture): Outcome {
   }
 }
 
-/** Declare one vitest case per table row (call inside a describe). */
-export function differential(applets: string[], cases: Case[], fixture: Fixture = {}): void {
+/**
+ * Declare one vitest case per table row (call inside a describe). `oracle`
+ * is the program run through links named after the applets: busybox, or
+ * for applets Debian's busybox lacks, another reference such as "/usr/bin/join".
+ */
+export function differential(applets: string[], cases: Case[], fixture: Fixture = {}, oracle: string = BUSYBOX): void {
   let pikaLinks = "";
   let bbLinks = "";
   beforeAll(() => {
     pikaLinks = linkDir(PIKA, applets);
-    bbLinks = linkDir(BUSYBOX, applets);
+    bbLinks = linkDir(oracle, applets);
   });
   afterAll(() => {
     fs.rmSync(pikaLinks, { recursive: true, force: true });
