@@ -1,7 +1,8 @@
 // base64: encode FILE (or stdin) wrapping lines at -w COL (76; 0: never), or
 // decode with -d the way BusyBox's read_base64() does: input is cut into
 // words at whitespace (and every 80 bytes), junk characters are skipped, a
-// padded quantum ends a word, and leftovers at the end are "truncated input".
+// padded quantum ends a word, and leftovers at the end are "truncated input";
+// except that "==" split by a line break (base64 -w 1, 2, 3) is still padding.
 import { defineApplet, type Context } from "../lib/applet.ts";
 import { AppletError, UsageError, errorMessage } from "../lib/errors.ts";
 import { openOperand, blocksOf } from "../lib/archive/input.ts";
@@ -120,6 +121,24 @@ function decodeWord(buf: Uint8Array, len: number): [number, number] {
   return [dst, src - i];
 }
 
+/**
+ * Whether decodeWord() would skip buf[len-1], a "=" in the third place of a
+ * quantum, only for want of a second "=" after it in the same word.
+ */
+function endsInHalfPadding(buf: Uint8Array, len: number): boolean {
+  let i = 0;
+  for (let src = 0; src < len; src++) {
+    const t = buf[src];
+    if ((t >= 0x30 && t <= 0x39) || (t >= 0x41 && t <= 0x5a) || (t >= 0x61 && t <= 0x7a) || t === 0x2b || t === 0x2f) i = (i + 1) & 3;
+    else if (t === 0x3d) {
+      // A padded quantum ends the decoding of the word there.
+      if (i === 3 || (i === 2 && src + 1 < len && buf[src + 1] === 0x3d)) return false;
+      if (i === 2 && src === len - 1) return true;
+    }
+  }
+  return false;
+}
+
 async function decode(ctx: Context, chunks: AsyncIterable<Uint8Array>): Promise<void> {
   const BUFFER_SIZE = 80;
   const buf = new Uint8Array(BUFFER_SIZE + 2);
@@ -130,6 +149,30 @@ async function decode(ctx: Context, chunks: AsyncIterable<Uint8Array>): Promise<
   let eof = false;
   const out: Uint8Array[] = [];
   let outSize = 0;
+  /**
+   * Take the next byte that is not whitespace if it is "=", leaving the
+   * whitespace before it unread (BusyBox decodes once per word, empty or not).
+   */
+  const takePadAhead = async (): Promise<boolean> => {
+    let j = pos;
+    for (;;) {
+      while (j < cur.length && cur[j] <= 0x20) j++;
+      if (j < cur.length) break;
+      if (eof) return false;
+      const r = await iter.next();
+      if (r.done) {
+        eof = true;
+        return false;
+      }
+      j -= pos;
+      cur = Buffer.concat([cur.subarray(pos), r.value]);
+      pos = 0;
+    }
+    if (cur[j] !== 0x3d) return false;
+    cur = Buffer.concat([cur.subarray(pos, j), cur.subarray(j + 1)]);
+    pos = 0;
+    return true;
+  };
   for (;;) {
     let termSeen = false;
     while (inCount < BUFFER_SIZE) {
@@ -149,7 +192,14 @@ async function decode(ctx: Context, chunks: AsyncIterable<Uint8Array>): Promise<
         continue;
       }
       const c = cur[pos++];
-      if (c <= 0x20) break;
+      if (c <= 0x20) {
+        // "==" cut by a line break, as base64 -w 1, 2 or 3 writes it: BusyBox
+        // loses that padding (and the quantum); the next "=" belongs with it.
+        pos--; // the whitespace itself is read again below, after any "=" taken from ahead of it
+        if (inCount && buf[inCount - 1] === 0x3d && endsInHalfPadding(buf, inCount) && (await takePadAhead())) buf[inCount++] = 0x3d;
+        pos++;
+        break;
+      }
       buf[inCount++] = c;
     }
     const [end, tail] = decodeWord(buf, inCount);

@@ -808,6 +808,21 @@ async function grepDir(ctx: Context, g: Grep, file: string, follow: boolean, dep
     await ctx.stderr.write(`grep: ${file}: ${errorMessage(err)}\n`);
     return 0;
   }
+  if (st.isSymbolicLink()) {
+    // A link met while recursing without -R: one to a directory is skipped, a
+    // dangling one is reported (unless -s) without making the status 2, as BusyBox does.
+    let target: fs.Stats;
+    try {
+      target = fs.statSync(full);
+    } catch (err) {
+      if (!quiet) {
+        await g.out.flush();
+        await ctx.stderr.write(`grep: ${file}: ${errorMessage(err)}\n`);
+      }
+      return 0;
+    }
+    if (target.isDirectory()) return 0;
+  }
   if (!st.isDirectory()) return grepPath(ctx, g, file, quiet);
   let names: string[];
   try {

@@ -970,6 +970,7 @@ export class Compiler {
         const reader = rt.inputPipe(cmd());
         const rec = rt.readFrom(reader);
         if (rec === null) return 0;
+        if (rec === -1) return -1;
         store(rec);
         return 1;
       };
@@ -981,6 +982,7 @@ export class Compiler {
         if (!reader) return -1;
         const rec = rt.readFrom(reader);
         if (rec === null) return 0;
+        if (rec === -1) return -1;
         store(rec);
         return 1;
       };

@@ -37,6 +37,8 @@ export function runShell(ctx: Context, cmd: string, opts: { stdin?: Uint8Array; 
   try {
     r = Bun.spawnSync({
       cmd: ["/bin/sh", "-c", commandText(cmd)],
+      // popen() and system() run "sh -c": the shell names itself "sh" in its messages.
+      argv0: "sh",
       cwd: ctx.cwd,
       env: ctx.env,
       stdin: stdin as any,

@@ -420,6 +420,14 @@ export class Parser {
       if (!this.isKw("getline")) this.fail();
       this.advance();
       a = { k: "pgetline", cmd: a, target: this.optionalLValue(), line };
+      // "cmd" | getline x + 1 y: the getline's value is an operand of + - and concatenation, as in POSIX's grammar.
+      for (;;) {
+        if (this.isOp("+") || this.isOp("-")) {
+          const t = this.advance();
+          a = { k: "arith", op: t.text, a, b: this.parseMul(f), line: t.line };
+        } else if (this.startsConcatOperand()) a = { k: "concat", a, b: this.parseAdditive(f), line: this.tok.line };
+        else break;
+      }
     }
     return a;
   }

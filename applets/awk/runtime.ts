@@ -330,7 +330,7 @@ export class Runtime {
   private openFile(name: string, fatal: boolean): ByteSource {
     if (name === "-" && fatal) return this.stdinReader;
     try {
-      const fd = fs.openSync(bytesOf(operandPath(this.ctx, name)), "r");
+      const fd = fs.openSync(name === "" ? "" : bytesOf(operandPath(this.ctx, name)), "r");
       return new FdSource(fd, true);
     } catch (err: any) {
       if (fatal) throw new AwkFatal(`${name}: ${describeErrno(err?.code)}`);
@@ -428,7 +428,8 @@ export class Runtime {
     } else {
       let fd: number;
       try {
-        fd = fs.openSync(bytesOf(operandPath(this.ctx, name)), kind === ">>" ? "a" : "w", 0o666);
+        // "" is no file (ENOENT); an empty Buffer would be refused as a bad argument.
+        fd = fs.openSync(name === "" ? "" : bytesOf(operandPath(this.ctx, name)), kind === ">>" ? "a" : "w", 0o666);
       } catch (err: any) {
         throw new AwkFatal(`can't open '${name}': ${describeErrno(err?.code)}`);
       }
@@ -473,7 +474,8 @@ export class Runtime {
     return reader;
   }
 
-  readFrom(reader: RecordReader): string | null {
+  /** The next record of a getline source; null at the end, -1 when reading failed (getline's -1, as a directory gives). */
+  readFrom(reader: RecordReader): string | null | -1 {
     try {
       const r = reader.read(this.rsMode, true);
       if (typeof r === "string") this.G[this.S.RT] = reader.rt;
@@ -481,7 +483,7 @@ export class Runtime {
     } catch (err: any) {
       if (err?.code) {
         this.G[this.S.ERRNO] = errnoNumber(err.code);
-        return null;
+        return -1;
       }
       throw err;
     }

@@ -90,7 +90,19 @@ const CASES: Case[] = [
   { ...s("abc\n", "-z", "s/b/\\n/"), name: "sed -z" },
 ];
 
+/**
+ * Inputs past the line reader's chunks: lines cut across chunk ends, the fast
+ * s/// path and the general one. Outputs stay under spawnSync's 1 MiB buffer.
+ */
+const BIG = Array.from({ length: 100_000 }, (_, i) => `line ${i} ${"y".repeat(i % 23)}\n`).join("");
+const MID = BIG.slice(0, 900_000);
+const LARGE: Case[] = [
+  s(MID, "s/y/z/g"), s(MID, "s/line \\([0-9]*\\)/\\1:/"), s(BIG, "-n", "s/99\\(9*\\) /<\\1>/p"), s(BIG, "-n", "$p"), s(BIG, "-n", "/99999/,$p"),
+  s(MID, "$!N;s/\\n/ /"), s(BIG, "-n", "$="), s(BIG, "/0$/!d"),
+];
+
 describe("sed against busybox", () => differential(["sed"], CASES, FIXTURE));
+describe("sed on large inputs", () => differential(["sed"], LARGE, FIXTURE));
 
 /**
  * Our own behaviour where BusyBox has none or gets it wrong: GNU extensions it
@@ -223,7 +235,9 @@ describe("sed -i details", () => {
 });
 
 // ---------------------------------------------------------------------------
-// Fuzz: generated and mutated scripts.
+// Fuzz (PIKA_FUZZ_RUNS and PIKA_FUZZ_SEED make a longer or different run): generated and mutated scripts.
+
+const FUZZ_RUNS = Number(process.env.PIKA_FUZZ_RUNS ?? 150);
 
 const SED_PIECES = [
   "s/o/0/", "s/\\(.\\)\\(.\\)/\\2\\1/g", "s/x*/-/g", "y/abc/xyz/", "p", "P", "d", "D", "n", "N", "g", "G", "h", "H", "x", "=", "l",
@@ -247,13 +261,13 @@ describe("sed script fuzz", () => {
     const dir = tempDir();
     try {
       fs.writeFileSync(path.join(dir, "r.txt"), "r\n");
-      const r = rng(20240611);
-      const programs = Array.from({ length: 250 }, () => ["-n", "-e", sedScript(r)]);
+      const r = rng(Number(process.env.PIKA_FUZZ_SEED ?? 20240611));
+      const programs = Array.from({ length: FUZZ_RUNS }, () => ["-n", "-e", sedScript(r)]);
       // q N and Q N exit with N and no message.
       const bad = await fuzzRuns("sed", programs, "one\ntwo\n\nthree xyz\nabc\n", dir, (args) => /[qQ]/.test(args[2]));
       expect(bad).toEqual([]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
-  }, 120_000);
+  }, Math.max(120_000, FUZZ_RUNS * 500));
 });

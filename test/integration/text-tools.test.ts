@@ -32,6 +32,20 @@ const FIXTURE = {
   "xfile": "1 2 3 4 5 6 7\n",
 };
 
+/** The files above, plus symbolic links for grep -r (not followed) and -R (followed). */
+function fixture(d: string): void {
+  for (const [p, data] of Object.entries(FIXTURE)) {
+    fs.mkdirSync(path.dirname(path.join(d, p)), { recursive: true });
+    fs.writeFileSync(path.join(d, p), data);
+  }
+  fs.mkdirSync(path.join(d, "outside"));
+  fs.writeFileSync(path.join(d, "outside", "z.txt"), "needle outside\n");
+  fs.symlinkSync("../outside", path.join(d, "dir", "out"));
+  fs.symlinkSync("sub/y.txt", path.join(d, "dir", "ylink"));
+  fs.symlinkSync("dir", path.join(d, "dirlink"));
+  fs.symlinkSync("nowhere", path.join(d, "dir", "sub", "dangling"));
+}
+
 const c = (applet: string, ...args: string[]): Case => ({ applet, args });
 const s = (applet: string, stdin: string, ...args: string[]): Case => ({ applet, args, stdin });
 
@@ -93,7 +107,9 @@ const GREP: Case[] = [
   c("grep", "-rl", "needle", "dir"),
   c("grep", "-rh", "needle", "dir"),
   c("grep", "-rc", "needle", "dir/sub"),
-  c("grep", "needle", "dir"),
+  c("grep", "needle", "dir"), c("grep", "-R", "needle", "dir"), c("grep", "-r", "needle", "dirlink"), c("grep", "-rc", "needle", "dir/out"),
+  c("grep", "-R", "-l", "needle", "dir"), c("grep", "-rL", "zzz", "dir"), c("grep", "-rn", "-C1", "needle", "dir/sub"),
+  c("grep", "-r", "zzz", "dir/sub"), c("grep", "-rs", "zzz", "dir/sub"), c("grep", "-R", "-c", "needle", "dir/sub"),
   c("grep", "-n", "last", "noeol.txt"),
   c("grep", "-v", "zzz", "noeol.txt"),
   c("grep", "-c", "", "empty"),
@@ -352,11 +368,27 @@ const XARGS: Case[] = [
   c("xargs", "-0", "-a", "nul", "-n", "1", "echo"),
   c("xargs", "-a", "xfile", "-n", "3", "-P", "1", "echo"),
   s("xargs", "x y\n", "-I", "Q", "-n", "1", "echo", "Q"),
-  s("xargs", "a\tb\n", "echo"),
+  s("xargs", "a\tb\n", "echo"), s("xargs", "a\n", "/etc"), s("xargs", "a b\x00c\x00", "-0", "-I{}", "echo", "<{}>"),
+  s("xargs", "a b c d\n", "-n", "3", "-I", "X", "echo", "X"), s("xargs", "a\nb\n", "-t", "-I", "X", "echo", "X", "X"),
+];
+
+/**
+ * Inputs past the readers' 64 KiB and 1 MiB chunks, with lines cut across
+ * chunk ends. Outputs stay under spawnSync's 1 MiB buffer (MID for the
+ * commands that copy their input).
+ */
+const BIG = lines(120_000, (i) => `row ${i} ${"x".repeat(i % 17)}\tcol${i % 7}`);
+const MID = BIG.slice(0, 700_000);
+const LARGE: Case[] = [
+  s("grep", BIG, "-c", "7$"), s("grep", BIG, "-n", "-m", "3", "99999"), s("grep", BIG, "-C", "1", "row 100000 "), s("grep", BIG, "-vc", "x"),
+  s("cut", BIG, "-f", "2"), s("cut", BIG, "-c", "5-9"), s("tr", MID, "a-z", "A-Z"), s("tr", MID, "-d", "0-9"), s("tr", BIG, "-cd", "7\n"), s("wc", BIG), s("wc", BIG, "-L"),
+  s("head", BIG, "-n", "-119990"), s("head", BIG, "-c", "-2000000"), s("tail", BIG, "-n", "3"), s("tail", BIG, "-c", "70000"), s("tail", BIG, "-n", "+119998"),
+  s("xargs", BIG.slice(0, 300_000), "-n", "5000", "echo"),
 ];
 
 describe("text tools against busybox", () => {
-  describe("grep", () => differential(APPLETS, GREP, FIXTURE));
+  describe("large inputs", () => differential(APPLETS, LARGE, FIXTURE));
+  describe("grep", () => differential(APPLETS, GREP, fixture));
   describe("cut", () => differential(APPLETS, CUT, FIXTURE));
   describe("tr", () => differential(APPLETS, TR, FIXTURE));
   describe("head", () => differential(APPLETS, HEAD, FIXTURE));
