@@ -4,7 +4,7 @@
 // the shell may run nice in-process.
 import * as os from "node:os";
 import { defineApplet } from "../lib/applet.ts";
-import { AppletError, UsageError, errnoCode, describeErrno } from "../lib/errors.ts";
+import { AppletError, UsageError, describeErrno } from "../lib/errors.ts";
 import { runCommand, exitStatus } from "../lib/exec.ts";
 import { parseNumber } from "../lib/numbers.ts";
 
@@ -51,18 +51,7 @@ defineApplet({
     // The kernel keeps niceness in -20..19; only root may lower it.
     const prio = Math.max(-20, Math.min(19, current + adjust));
     if (prio < current && process.geteuid?.() !== 0) throw new AppletError(`setpriority(${current + adjust}): ${describeErrno("EACCES")}`);
-    let failure: string | undefined;
-    const r = await runCommand(ctx, args, {
-      onSpawn: (child) => {
-        try {
-          os.setPriority(child.pid, prio);
-        } catch (err) {
-          failure = errnoCode(err) ?? "EPERM";
-          child.kill(9);
-        }
-      },
-    });
-    if (failure) throw new AppletError(`setpriority(${current + adjust}): ${describeErrno(failure)}`);
+    const r = await runCommand(ctx, args, { niceness: prio });
     if (r.error) await ctx.stderr.write(`nice: can't execute '${args[0]}': ${describeErrno(r.error)}\n`);
     return exitStatus(r);
   },

@@ -19,6 +19,7 @@ import { constants } from "node:os";
 import { appletName, type Context } from "./applet.ts";
 import { describeErrno } from "./errors.ts";
 import type { Reader, Writer } from "./io.ts";
+import { EXEC_NICED } from "./multicall.ts";
 
 /** Where a child's stream goes: the context's ("inherit"), nowhere, or (stdin) these bytes. */
 export type StdinSpec = "inherit" | "null" | Uint8Array;
@@ -35,6 +36,8 @@ export interface ExecOptions {
   stderr?: OutputSpec;
   /** argv[0] the program sees (default: the name as given). */
   argv0?: string;
+  /** Start the child with this niceness (through pika's exec trampoline, see lib/multicall.ts). */
+  niceness?: number;
   /** Called once the child runs: e.g. timeout keeps it to send signals. */
   onSpawn?: (child: Child) => void;
 }
@@ -118,10 +121,10 @@ export async function runCommand(ctx: Context, argv: string[], opts: ExecOptions
   const errSpec = opts.stderr ?? "inherit";
   const stdin = stdinSpec instanceof Uint8Array ? stdinSpec : stdinSpec === "null" ? "ignore" : ctx.stdin.fd ?? "pipe";
   const stdio = (spec: OutputSpec, w: Writer) => (spec === "null" ? "ignore" : spec === "collect" ? "pipe" : w.fd ?? "pipe");
-  const spawnWith = (cmd: string[]) =>
+  const spawnWith = (cmd: string[], argv0 = opts.argv0 ?? argv[0]) =>
     Bun.spawn({
       cmd,
-      argv0: opts.argv0 ?? argv[0],
+      argv0,
       cwd,
       env,
       stdin: stdin as any,
@@ -130,7 +133,10 @@ export async function runCommand(ctx: Context, argv: string[], opts: ExecOptions
     });
   let proc: ReturnType<typeof spawnWith>;
   try {
-    proc = spawnWith([where.file, ...argv.slice(1)]);
+    proc =
+      opts.niceness === undefined
+        ? spawnWith([where.file, ...argv.slice(1)])
+        : spawnWith([process.execPath, EXEC_NICED, appletName(ctx), String(opts.niceness), where.file, opts.argv0 ?? argv[0], ...argv.slice(1)], "pika");
   } catch (err: any) {
     if (err?.code !== "ENOEXEC") return { exitCode: null, signal: null, error: err?.code ?? "EIO" };
     try {

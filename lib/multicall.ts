@@ -25,6 +25,7 @@ export async function multicall(ctx: Context): Promise<number> {
     return 0;
   }
   if (first === "--install") return install(ctx, rest);
+  if (first === EXEC_NICED) return execNiced(ctx, rest);
   const applet = await loadApplet(first);
   if (!applet) {
     await ctx.stderr.write(`${first}: applet not found\n`);
@@ -79,4 +80,35 @@ async function install(ctx: Context, args: string[]): Promise<number> {
     }
   }
   return status;
+}
+
+/**
+ * The trampoline behind runCommand's `niceness` (lib/exec.ts): Bun cannot run
+ * code between fork and exec, so a child that must start with another
+ * niceness is pika itself, which sets it and then execve's the command.
+ *   pika --exec-niced APPLET NICENESS FILE ARGV0 [ARGS...]
+ */
+export const EXEC_NICED = "--exec-niced";
+
+async function execNiced(ctx: Context, [applet, niceness, file, ...argv]: string[]): Promise<number> {
+  const { execve } = await import("./syscalls.ts");
+  const os = await import("node:os");
+  try {
+    os.setPriority(Number(niceness));
+  } catch (err) {
+    await ctx.stderr.write(`${applet}: setpriority(${niceness}): ${errorMessage(err)}\n`);
+    return 1;
+  }
+  try {
+    return execve(file, argv, ctx.env);
+  } catch (err: any) {
+    // A script without "#!" runs under /bin/sh, as execvp(3) does.
+    if (err?.code === "ENOEXEC") {
+      try {
+        execve("/bin/sh", ["sh", file, ...argv.slice(1)], ctx.env);
+      } catch {}
+    }
+    await ctx.stderr.write(`${applet}: can't execute '${argv[0]}': ${errorMessage(err)}\n`);
+    return err?.code === "ENOENT" ? 127 : 126;
+  }
 }
