@@ -402,12 +402,18 @@ describe.skipIf(!havePika() || !haveScript)("procs: stty on a terminal", () => {
   function inPty(stty: string, script: string): string {
     const file = path.join(dir, "seq.sh");
     fs.writeFileSync(file, script);
+    // script's stdin must never reach EOF: script would pass it on as ^D, and the
+    // terminal's echo of that ^D lands in the output at a moment that varies.
+    const fifo = path.join(dir, "stdin.fifo");
+    if (!fs.existsSync(fifo)) spawnSync("mkfifo", [fifo]);
+    const stdin = fs.openSync(fifo, "r+");
     const r = spawnSync("script", ["-qc", `S='${stty}' sh ${file}`, "/dev/null"], {
-      input: "",
+      stdio: [stdin, "pipe", "pipe"],
       encoding: "latin1",
       env: { PATH: "/usr/bin:/bin", LANG: "C", TERM: "dumb" },
       timeout: 20_000,
     });
+    fs.closeSync(stdin);
     return r.stdout;
   }
 
