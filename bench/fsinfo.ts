@@ -26,7 +26,19 @@ function makeWords(dir: string): void {
   if (!fs.existsSync(file)) fs.writeFileSync(file, Array.from({ length: 100000 }, (_, i) => `w${i}`).join("\n") + "\n");
 }
 
+/** One directory of 10,000 entries, for ls -l. */
+function makeFlat(dir: string): void {
+  const root = path.join(dir, "fsinfo-flat");
+  if (fs.existsSync(path.join(root, "done"))) return;
+  fs.rmSync(root, { recursive: true, force: true });
+  fs.mkdirSync(root);
+  for (let i = 0; i < 9999; i++) fs.writeFileSync(path.join(root, `file${i}`), "z".repeat(i % 100));
+  fs.writeFileSync(path.join(root, "done"), "");
+}
+
 export const cases: BenchCase[] = [
+  { name: "ls -l (10,000 entries)", setup: makeFlat, args: ["ls", "-l", "fsinfo-flat"], target: 1.0 },
+  { name: "tar c (10,000 small files)", setup: makeTree, args: ["tar", "cf", "-", TREE], target: 1.0 },
   { name: "find (10,000 files)", setup: makeTree, args: ["find", TREE], target: 1.0 },
   { name: "find -name (10,000 files)", setup: makeTree, args: ["find", TREE, "-name", "f1*"], target: 1.0 },
   { name: "find -type f -size +0 (10,000 files, stat each)", setup: makeTree, args: ["find", TREE, "-type", "f", "-size", "+0"], target: 1.0 },

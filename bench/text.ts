@@ -62,6 +62,10 @@ const setup10 = (dir: string) => void ensureText(dir, "text-10M.txt", MB10);
 
 export const cases: BenchCase[] = [
   { name: "sort (100 MB text)", setup: setup100, args: ["sort", "-o", "/dev/null", "text-100M.txt"], target: 1.0, runs: 3 },
+  { name: "grep -c kernel (100 MB text)", setup: setup100, args: ["grep", "-c", "kernel", "text-100M.txt"], target: 1.0, runs: 3 },
+  { name: "sed s/a/b/g (100 MB text)", setup: setup100, args: ["sed", "s/a/b/g", "text-100M.txt"], target: 1.0, runs: 3 },
+  { name: "sha256sum (100 MB text)", setup: setup100, args: ["sha256sum", "text-100M.txt"], target: 1.0, runs: 3 },
+  { name: "gzip -c (100 MB text)", setup: setup100, args: ["gzip", "-c", "text-100M.txt"], target: 1.0, runs: 3 },
   { name: "wc -l (100 MB text)", setup: setup100, args: ["wc", "-l", "text-100M.txt"], target: 1.0, runs: 5 },
   { name: "wc (100 MB text)", setup: setup100, args: ["wc", "text-100M.txt"], target: 1.5, runs: 3 },
   { name: "cut -d' ' -f2,4 (100 MB text)", setup: setup100, args: ["cut", "-d", " ", "-f2,4", "text-100M.txt"], target: 1.5, runs: 3 },
