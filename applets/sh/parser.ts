@@ -29,8 +29,13 @@ const RESERVED = new Set(["if", "then", "else", "elif", "fi", "do", "done", "cas
 const LIST_END = new Set(["then", "else", "elif", "fi", "do", "done", "esac", "}"]);
 const OPS = ["<<-", "&&", "||", ";;", ";&", "<<", ">>", "<&", ">&", "<>", ">|", "&", "|", ";", "<", ">", "(", ")"];
 const META = " \t\n;&|<>()";
+const META_SET = new Set(META);
+const isMeta = (c: string) => META_SET.has(c);
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SPECIAL_PARAMS = "@*#?$!-0";
+/** Characters that start something other than a literal, in a word and in "...". */
+const WORD_SPECIAL = new Set(["\\", "'", '"', "$", "`"]);
+const DQ_SPECIAL = new Set(["\\", '"', "$", "`"]);
 
 export interface ParserOptions {
   aliases?: Map<string, string>;
@@ -191,7 +196,7 @@ export class Parser {
   /** An unquoted word, up to a metacharacter. */
   private readWord(): Word {
     const start = this.pos;
-    const parts = this.readParts((c) => META.includes(c), false);
+    const parts = this.readParts(isMeta, false);
     return { parts, raw: this.src.slice(start, this.pos) };
   }
 
@@ -236,8 +241,11 @@ export class Parser {
         flush();
         parts.push(this.readBackquote(inDq));
       } else {
-        lit += c;
-        this.pos++;
+        // A run of ordinary characters in one slice, not one concatenation each.
+        let e = this.pos + 1;
+        while (e < s.length && !WORD_SPECIAL.has(s[e]) && !stop(s[e])) e++;
+        lit += s.slice(this.pos, e);
+        this.pos = e;
       }
     }
     flush();
@@ -271,7 +279,12 @@ export class Parser {
       } else if (c === "`") {
         flush();
         parts.push(this.readBackquote(true));
-      } else { lit += c; this.pos++; }
+      } else {
+        let e = this.pos + 1;
+        while (e < s.length && !DQ_SPECIAL.has(s[e])) e++;
+        lit += s.slice(this.pos, e);
+        this.pos = e;
+      }
     }
     flush();
     return parts;
