@@ -19,10 +19,18 @@ export interface CompileOptions {
 
 export async function compilePika(opts: CompileOptions): Promise<string> {
   fs.mkdirSync(path.dirname(opts.outfile), { recursive: true });
-  const args = ["build", "--compile", "--minify", "--bytecode", ENTRY, "--outfile", opts.outfile];
+  // Compiled beside the target and renamed over it: whoever runs the old
+  // binary meanwhile (a test, a booted image) never sees half a file.
+  const tmp = `${opts.outfile}.${process.pid}.tmp`;
+  const args = ["build", "--compile", "--minify", "--bytecode", ENTRY, "--outfile", tmp];
   if (opts.arch) args.push(`--target=${ARCH_INFO[opts.arch].bunTarget}`);
   if (opts.runtime) args.push(`--compile-executable-path=${opts.runtime}`);
-  await run(BUN, args, { what: `compile pika${opts.arch ? ` for ${opts.arch}` : ""}`, cwd: ROOT });
+  try {
+    await run(BUN, args, { what: `compile pika${opts.arch ? ` for ${opts.arch}` : ""}`, cwd: ROOT });
+    fs.renameSync(tmp, opts.outfile);
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
   return opts.outfile;
 }
 
