@@ -218,6 +218,16 @@ async function runShell(ctx: Context, args: string[]): Promise<number> {
 
   let status = 0;
   try {
+    // A login shell ("-sh", as login and init start it) reads the profiles first.
+    if (argv0.startsWith("-")) {
+      for (const file of ["/etc/profile", `${sh.get("HOME") ?? ""}/.profile`]) {
+        let text: string | undefined;
+        try {
+          text = fs.readFileSync(file, "latin1");
+        } catch {}
+        if (text !== undefined) status = await runText(sh, text, 1);
+      }
+    }
     if (inv.command !== undefined) {
       sh.opts.add("cmdstring");
       status = await runText(sh, inv.command, 0);

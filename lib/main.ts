@@ -49,10 +49,13 @@ function safeCwd(): string {
 
 async function main(): Promise<number> {
   // process.argv0 is the name we were started by; process.argv[0] is always "bun".
-  const invokedAs = path.basename(process.argv0 || "pika");
+  const name = path.basename(process.argv0 || "pika");
+  // "-sh" is a login shell (login, su -, init's "-/bin/sh"): the applet is sh,
+  // and it still sees the "-" to know it is a login shell.
+  const invokedAs = name.startsWith("-") ? name.slice(1) : name;
   const rest = process.argv.slice(2);
   const applet = await loadApplet(invokedAs);
-  if (applet) return runApplet(applet, processContext([invokedAs, ...rest]));
+  if (applet) return runApplet(applet, processContext([name, ...rest]));
   const ctx = processContext(["pika", ...rest]);
   const status = await multicall(ctx);
   await ctx.stdout.flush().catch(() => {});

@@ -60,6 +60,25 @@ describe.runIf(imageExists("x86_64"))("x86_64 boot (QEMU pc, -cpu max)", () => {
   }, 300_000);
 });
 
+describe.runIf(imageExists("x86_64"))("x86_64 default image: the console shell", () => {
+  it("runs what is typed on the serial console in pika's sh, and poweroff ends it cleanly", async () => {
+    const r = await boot({
+      machine: "x86_64",
+      type: [
+        [/Welcome to Pika Linux/, "\n"],
+        [/# $|\$ $/m, "echo CONSOLE-$((6*7)) $(readlink /bin/sh); ls /proc/self/fd | wc -l\n"],
+        [/CONSOLE-42/, "poweroff\n"],
+      ],
+      timeoutMs: 240_000,
+    });
+    expect(r.console).toMatch(/CONSOLE-42 \/bin\/pika|CONSOLE-42 pika/);
+    expect(r.console).toMatch(/reboot: Power down/);
+    expect(r.console).not.toMatch(/Kernel panic|init: uncaught/);
+    expect(r.timedOut).toBe(false);
+    expect(r.exitCode).toBe(0);
+  }, 300_000);
+});
+
 describe.runIf(imageExists("aarch64"))("aarch64 boot (QEMU virt, cortex-a72)", () => {
   it("runs inittab, mounts, reaps orphans and powers off cleanly", async () => {
     const r = await boot({

@@ -24,6 +24,8 @@ export interface BootOptions {
   timeoutMs: number;
   /** Stop QEMU as soon as the console matches this. */
   until?: RegExp;
+  /** Typed on the serial console, in order: each text once the console (since the last step) matches. */
+  type?: [RegExp, string][];
 }
 
 function overlayArchive(files: NonNullable<BootOptions["overlay"]>): Uint8Array {
@@ -63,8 +65,16 @@ export async function boot(o: BootOptions): Promise<BootResult> {
         timedOut = true;
         child.kill("SIGKILL");
       }, o.timeoutMs);
+      const steps = [...(o.type ?? [])];
+      let seen = 0;
       const onData = (b: Buffer) => {
         out += b.toString("utf8");
+        while (steps.length) {
+          const m = steps[0][0].exec(out.slice(seen));
+          if (!m) break;
+          seen += m.index + m[0].length;
+          child.stdin.write(steps.shift()![1]);
+        }
         if (o.until && o.until.test(out)) child.kill("SIGKILL");
       };
       child.stdout.on("data", onData);

@@ -14,7 +14,13 @@ const pty = require("node-pty") as typeof import("node-pty");
 
 let etc = "";
 let home = "";
+let pikaSh = "";
 beforeAll(() => {
+  // A user whose login shell is pika's own sh, reached through a link named "sh".
+  const links = tempDir("pika-login-bin-");
+  fs.chmodSync(links, 0o755);
+  pikaSh = path.join(links, "sh");
+  fs.symlinkSync(PIKA, pikaSh);
   etc = tempDir("pika-login-etc-");
   fs.chmodSync(etc, 0o755); // readable by the users who log in
   home = tempDir("pika-login-home-");
@@ -26,9 +32,10 @@ beforeAll(() => {
     `alice:x:1000:1000:Alice:${home}:/bin/sh`,
     "locked:x:1001:1001::/:/bin/sh",
     "open:x:1002:1002::/:/bin/sh",
+    `pk:x:1003:1003::/:${pikaSh}`,
     "",
   ].join("\n"));
-  fs.writeFileSync(path.join(etc, "shadow"), `root:${crypt("R00t-pw", "$5$rootsalt")}:1::::::\nalice:${alice}:1::::::\nlocked:!${alice}:1::::::\nopen::1::::::\n`);
+  fs.writeFileSync(path.join(etc, "shadow"), `root:${crypt("R00t-pw", "$5$rootsalt")}:1::::::\nalice:${alice}:1::::::\nlocked:!${alice}:1::::::\nopen::1::::::\npk::1::::::\n`);
   fs.chmodSync(path.join(etc, "shadow"), 0o640);
   fs.writeFileSync(path.join(etc, "group"), "root:x:0:\nalice:x:1000:\nlocked:x:1001:\nwheel:x:10:alice\nopen:x:1002:\n");
   fs.writeFileSync(path.join(etc, "motd"), "Message of the day\n");
@@ -104,6 +111,18 @@ describe("login on a terminal", () => {
     expect(open.out).toContain("IN-AS-open");
     const root = await loginSession([[/Password: $/, "R00t-pw\r"]], ["root"]);
     expect(root.out).toContain("Login incorrect");
+  }, 60_000);
+});
+
+describe("login into pika's own sh", () => {
+  it("starts it as a login shell (argv[0] \"-sh\") that reads /etc/profile", async () => {
+    fs.writeFileSync(path.join(etc, "profile"), "export FROM_PROFILE=yes\n");
+    const { out, code } = await loginSession([
+      [/login: $/, "pk\r"],
+      [/\$ $/, 'echo "ARG0=$0 PROFILE=$FROM_PROFILE UID=$(id -u)"; exit 3\r'],
+    ]);
+    expect(out).toContain("ARG0=-sh PROFILE=yes UID=1003");
+    expect(code).toBe(3);
   }, 60_000);
 });
 
