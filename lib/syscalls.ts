@@ -47,6 +47,19 @@ const SYMBOLS = {
   execve: { args: [P, P, P], returns: i32 },
   dup: { args: [i32], returns: i32 },
   dup2: { args: [i32, i32], returns: i32 },
+  init_module: { args: [P, u64, P], returns: i32 },
+  delete_module: { args: [P, u32], returns: i32 },
+  chroot: { args: [P], returns: i32 },
+  swapon: { args: [P, i32], returns: i32 },
+  swapoff: { args: [P], returns: i32 },
+  poll: { args: [P, u64, i32], returns: i32 },
+  fcntl: { args: [i32, i32, i64], returns: i32 },
+  socket: { args: [i32, i32, i32], returns: i32 },
+  bind: { args: [i32, P, u32], returns: i32 },
+  connect: { args: [i32, P, u32], returns: i32 },
+  recv: { args: [i32, P, u64, i32], returns: i64 },
+  send: { args: [i32, P, u64, i32], returns: i64 },
+  klogctl: { args: [i32, P, i32], returns: i32 },
 } as const;
 
 type Ffi = typeof import("bun:ffi");
@@ -574,6 +587,90 @@ export function dup2(from: number, to: number): void {
   check(lib().dup2(from, to), "dup2");
 }
 
+export const TIOCSCTTY = 0x540e;
+
+/** TIOCSCTTY: make the terminal on fd this session's controlling terminal (steal = 1 takes it from another session). */
+export function setControllingTty(fd: number, steal = 0): void {
+  check(lib().ioctl(fd, BigInt(TIOCSCTTY), steal ? steal : null), "ioctl");
+}
+
+const F_GETFL = 3, F_SETFL = 4, NONBLOCK = 0o4000;
+
+/** Set or clear O_NONBLOCK on an open file (fcntl F_SETFL). */
+export function setNonBlocking(fd: number, on: boolean): void {
+  const flags = check(lib().fcntl(fd, F_GETFL, 0n), "fcntl");
+  check(lib().fcntl(fd, F_SETFL, BigInt(on ? flags | NONBLOCK : flags & ~NONBLOCK)), "fcntl");
+}
+
+export const POLLIN = 1;
+
+/**
+ * poll(2) on one descriptor: the revents bits, 0 on timeout (ms; -1 waits
+ * forever). EINTR counts as a timeout. Blocks the whole thread: callers keep
+ * the timeout short where the event loop must run.
+ */
+export function pollFd(fd: number, events: number, timeoutMs: number): number {
+  const pfd = new Int32Array(2);
+  pfd[0] = fd;
+  pfd[1] = events;
+  const n = lib().poll(pfd, 1n, timeoutMs);
+  if (n < 0) {
+    if (errno() === constants.errno.EINTR) return 0;
+    fail("poll");
+  }
+  return n === 0 ? 0 : pfd[1] >>> 16;
+}
+
+// ---- Unix datagram sockets (syslogd's /dev/log, logger) and the kernel log ----
+// Node and Bun have no unix datagram sockets (node:dgram is UDP only).
+
+const AF_UNIX = 1, SOCK_DGRAM = 2, SOCK_CLOEXEC = 0o2000000, MSG_DONTWAIT = 0x40;
+
+function sockaddrUn(file: string): Uint8Array {
+  const name = Buffer.from(file);
+  if (name.length > 107) throw new SyscallError("socket", 36, "ENAMETOOLONG", file);
+  const sa = new Uint8Array(110);
+  sa[0] = AF_UNIX; // sa_family, little-endian u16
+  sa.set(name, 2);
+  return sa;
+}
+
+/** A unix datagram socket, bound to `file` (syslogd) or connected to it (logger). */
+export function unixDgramSocket(file: string, mode: "bind" | "connect"): number {
+  const fd = check(lib().socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0), "socket");
+  const sa = sockaddrUn(file);
+  if (lib()[mode](fd, sa, sa.length) < 0) {
+    const n = errno();
+    require("node:fs").closeSync(fd);
+    throw new SyscallError(mode, n, errnoName(n), file);
+  }
+  return fd;
+}
+
+/** One datagram (at most buf.length bytes): its length, or -1 when none is waiting. */
+export function recvDatagram(fd: number, buf: Uint8Array): number {
+  const n = Number(lib().recv(fd, buf, BigInt(buf.length), MSG_DONTWAIT));
+  if (n < 0) {
+    const e = errnoName(errno());
+    if (e === "EAGAIN" || e === "EWOULDBLOCK" || e === "EINTR") return -1;
+    fail("recv");
+  }
+  return n;
+}
+
+/** Send one datagram on a connected socket. */
+export function sendDatagram(fd: number, data: Uint8Array): void {
+  check(lib().send(fd, data, BigInt(data.length), 0), "send");
+}
+
+/** syslog(2)'s actions (klogctl). */
+export const SYSLOG_ACTION = { READ: 2, READ_ALL: 3, READ_CLEAR: 4, CLEAR: 5, CONSOLE_LEVEL: 8, SIZE_BUFFER: 10 } as const;
+
+/** klogctl(3): read into buf (READ blocks until there is something), or act; returns the count. */
+export function klogctl(action: number, buf: Uint8Array | null = null, len = buf?.length ?? 0): number {
+  return check(lib().klogctl(action, buf, len), "klogctl");
+}
+
 /** clock_settime(CLOCK_REALTIME): set the system clock (date -s); needs CAP_SYS_TIME. */
 export function setRealtimeClock(sec: number, nsec = 0): void {
   const ts = new BigInt64Array([BigInt(sec), BigInt(nsec)]);
@@ -584,4 +681,54 @@ export function setRealtimeClock(sec: number, nsec = 0): void {
 export function exitNow(status: number): never {
   lib()._exit(status & 0xff);
   throw new Error("_exit returned");
+}
+
+// ---- Kernel modules, swap, roots (modprobe, insmod, rmmod, swapon, chroot) ----
+
+const SYS_FINIT_MODULE: Record<string, number> = { x64: 313, arm64: 273 };
+const SYS_PIVOT_ROOT: Record<string, number> = { x64: 155, arm64: 41 };
+
+/** finit_module(2): load the module in an open file. */
+export function finitModule(fd: number, params: string, flags = 0): void {
+  check(lib().syscall(layoutFor(SYS_FINIT_MODULE, "finit_module"), fd, cstr(params), BigInt(flags)), "finit_module");
+}
+
+/** init_module(2): load a module image from memory (a decompressed .ko.xz). */
+export function initModule(image: Uint8Array, params: string): void {
+  check(lib().init_module(image, BigInt(image.length), cstr(params)), "init_module");
+}
+
+/** delete_module(2) flags: O_NONBLOCK (don't wait) and O_TRUNC (force). */
+export const DELETE_NONBLOCK = 0o4000;
+export const DELETE_FORCE = 0o1000;
+
+/** delete_module(2). */
+export function deleteModule(name: string, flags = DELETE_NONBLOCK): void {
+  check(lib().delete_module(cstr(name), flags), "delete_module", name);
+}
+
+export function chroot(dir: string): void {
+  check(lib().chroot(cstr(dir)), "chroot", dir);
+}
+
+export function pivotRoot(newRoot: string, putOld: string): void {
+  const { ptr } = require("bun:ffi") as Ffi;
+  const a = cstr(newRoot), b = cstr(putOld);
+  check(lib().syscall(layoutFor(SYS_PIVOT_ROOT, "pivot_root"), BigInt(ptr(a)), b, 0n), "pivot_root");
+}
+
+export const SWAP_FLAG_PREFER = 0x8000;
+export const SWAP_FLAG_DISCARD = 0x10000;
+
+export function swapon(file: string, flags = 0): void {
+  check(lib().swapon(cstr(file), flags), "swapon", file);
+}
+
+export function swapoff(file: string): void {
+  check(lib().swapoff(cstr(file)), "swapoff", file);
+}
+
+/** ioctl whose third argument is a plain integer (LOOP_SET_FD, LOOP_CLR_FD, LOOP_CTL_GET_FREE). */
+export function ioctlValue(fd: number, request: number, value: number): number {
+  return check(lib().ioctl(fd, BigInt(request), value), "ioctl");
 }
