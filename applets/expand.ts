@@ -3,32 +3,11 @@
 // converts leading blanks, or with -a (or -t, unless -f) every run of two
 // or more blanks that reaches a tab stop, as POSIX says (BusyBox 1.35 also
 // converts the first run after text and single spaces).
-import { defineApplet, type Context } from "../lib/applet.ts";
+import { defineApplet } from "../lib/applet.ts";
 import type { Options } from "../lib/options.ts";
 import { parseNumber } from "../lib/numbers.ts";
-import { lineBatches, openOrWarn, TextOut } from "../lib/textio.ts";
+import { mapLines } from "../lib/textio.ts";
 
-async function eachLine(ctx: Context, files: string[], fn: (line: string) => string): Promise<number> {
-  if (files.length === 0) files = ["-"];
-  let status = 0;
-  const out = new TextOut(ctx.stdout);
-  for (const file of files) {
-    const input = await openOrWarn(ctx, file);
-    if (!input) {
-      status = 1;
-      continue;
-    }
-    for await (const { lines, partial } of lineBatches(input)) {
-      for (let i = 0; i < lines.length; i++) {
-        const r = fn(lines[i]);
-        out.put(partial && i === lines.length - 1 ? r : r + "\n");
-      }
-      await out.drain();
-    }
-  }
-  await out.flush();
-  return status;
-}
 
 const tabSize = (opts: Options) => (opts.t !== undefined ? parseNumber(opts.t, 1n, 4294967295n) : 8);
 
@@ -41,7 +20,7 @@ defineApplet({
   async run(ctx, opts, files) {
     const n = tabSize(opts);
     const initial = !!opts.i;
-    return eachLine(ctx, files, (line) => {
+    return mapLines(ctx, files, (line) => {
       if (!line.includes("\t")) return line;
       let res = "";
       let col = 0;
@@ -71,7 +50,7 @@ defineApplet({
   async run(ctx, opts, files) {
     const n = tabSize(opts);
     const all = !!opts.a || (opts.t !== undefined && !opts.f);
-    return eachLine(ctx, files, (line) => {
+    return mapLines(ctx, files, (line) => {
       let res = "";
       let col = 0;
       let i = 0;

@@ -4,7 +4,7 @@
 // after the last blank that fits, when there is one.
 import { defineApplet } from "../lib/applet.ts";
 import { parseNumber } from "../lib/numbers.ts";
-import { lineBatches, openOrWarn, TextOut } from "../lib/textio.ts";
+import { mapLines } from "../lib/textio.ts";
 
 defineApplet({
   name: "fold",
@@ -53,24 +53,6 @@ defineApplet({
       }
       return res + cur;
     };
-    if (files.length === 0) files = ["-"];
-    let status = 0;
-    const out = new TextOut(ctx.stdout);
-    for (const file of files) {
-      const input = await openOrWarn(ctx, file);
-      if (!input) {
-        status = 1;
-        continue;
-      }
-      for await (const { lines, partial } of lineBatches(input)) {
-        for (let i = 0; i < lines.length; i++) {
-          const folded = foldLine(lines[i]);
-          out.put(partial && i === lines.length - 1 ? folded : folded + "\n");
-        }
-        await out.drain();
-      }
-    }
-    await out.flush();
-    return status;
+    return mapLines(ctx, files, foldLine);
   },
 });

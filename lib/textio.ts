@@ -133,3 +133,30 @@ export class TextOut {
     if (s.length) await this.out.write(Buffer.from(s, "latin1"));
   }
 }
+
+/**
+ * Each line of each file (stdin for none or "-") through `fn`, to stdout; a
+ * last line without "\n" stays without. A file that cannot be opened is
+ * reported and the rest go on; the status is 1 if any failed.
+ */
+export async function mapLines(ctx: Context, files: string[], fn: (line: string) => string): Promise<number> {
+  if (files.length === 0) files = ["-"];
+  let status = 0;
+  const out = new TextOut(ctx.stdout);
+  for (const file of files) {
+    const input = await openOrWarn(ctx, file);
+    if (!input) {
+      status = 1;
+      continue;
+    }
+    for await (const { lines, partial } of lineBatches(input)) {
+      for (let i = 0; i < lines.length; i++) {
+        const r = fn(lines[i]);
+        out.put(partial && i === lines.length - 1 ? r : r + "\n");
+      }
+      await out.drain();
+    }
+  }
+  await out.flush();
+  return status;
+}
