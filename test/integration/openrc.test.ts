@@ -1,0 +1,387 @@
+// The service manager against real init scripts, in a private pid + mount
+// namespace: /etc is a fixture tree (bind-mounted), /run a tmpfs, so the
+// real paths (/etc/init.d, /etc/conf.d, /etc/runlevels, /run/openrc) are
+// used. Every daemon dies with the namespace when a case ends.
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { havePika, PIKA, ROOT, tempDir } from "../helpers/run.ts";
+
+const APPLETS = ["openrc", "openrc-run", "rc-service", "rc-update", "rc-status", "service", "start-stop-daemon", "supervise-daemon"];
+
+function unavailable(): string | undefined {
+  if (!havePika()) return "out/host/pika is not built";
+  if (process.getuid?.() !== 0) return "needs root for unshare --mount";
+  const r = spawnSync("unshare", ["--pid", "--fork", "--mount", "--mount-proc", "--kill-child", "/bin/true"]);
+  if (r.status !== 0) return "unshare --pid --mount is unavailable";
+  return undefined;
+}
+const skip = unavailable();
+
+// Init scripts in the styles distributions write them.
+const SCRIPTS: Record<string, string> = {
+  // A daemon that does not fork: backgrounded, pidfile made for it; needs the virtual "net".
+  sleeper: `#!/sbin/openrc-run
+description="A sleeping daemon"
+command=/bin/sleep
+command_args="$SLEEP_TIME"
+command_background=yes
+pidfile=/run/sleeper.pid
+extra_started_commands="reload"
+description_reload="Pretend to reload"
+depend() {
+	need net
+	after logger
+}
+reload() {
+	ebegin "Reloading $RC_SVCNAME"
+	echo reload >> /run/order.log
+	eend 0
+}
+start_post() { echo "sleeper $RC_CMD $RC_RUNLEVEL" >> /run/order.log; }
+`,
+  // A forking daemon that writes its own pidfile; quoting in command_args.
+  forker: `#!/sbin/openrc-run
+command=/bin/sh
+command_args="-c 'sleep 302 & echo \\$! > /run/forker.pid'"
+pidfile=/run/forker.pid
+retry="TERM/2/KILL/2"
+`,
+  // Provides net.
+  lo: `#!/sbin/openrc-run
+depend() { provide net; }
+start() { ebegin "Bringing up lo"; echo lo >> /run/order.log; eend 0; }
+stop() { ebegin "Taking down lo"; echo lo-down >> /run/order.log; eend 0; }
+`,
+  logger: `#!/sbin/openrc-run
+depend() { before sleeper; }
+start() { echo logger >> /run/order.log; mark_service_started; }
+`,
+  // A configuration check that fails.
+  checked: `#!/sbin/openrc-run
+command=/bin/sleep
+command_args=303
+command_background=true
+pidfile=/run/checked.pid
+start_pre() {
+	if [ ! -f /etc/checked.conf ]; then
+		eerror "/etc/checked.conf is missing"
+		return 1
+	fi
+}
+`,
+  failing: `#!/sbin/openrc-run
+start() {
+	ebegin "Starting the failing one"
+	false
+	eend $? "it broke"
+}
+`,
+  // Supervised: restarted when it dies.
+  sup: `#!/sbin/openrc-run
+supervisor=supervise-daemon
+command=/bin/sh
+command_args="-c 'echo run >> /run/sup.log; exec sleep 306'"
+respawn_delay=0
+respawn_max=3
+respawn_period=10
+`,
+  // Supervised, dying at once: given up after respawn_max restarts.
+  flappy: `#!/sbin/openrc-run
+supervisor=supervise-daemon
+command=/bin/sh
+command_args="-c 'echo run >> /run/flappy.log; exit 3'"
+error_log=/run/flappy.err
+respawn_max=2
+`,
+  slowa: `#!/sbin/openrc-run
+start() { sleep 1; echo slowa >> /run/par.log; }
+`,
+  slowb: `#!/sbin/openrc-run
+start() { sleep 1; echo slowb >> /run/par.log; }
+`,
+  afterboth: `#!/sbin/openrc-run
+depend() { after slowa slowb; }
+start() { echo afterboth >> /run/par.log; }
+`,
+  cyca: `#!/sbin/openrc-run
+depend() { need cycb; }
+start() { echo cyca >> /run/order.log; }
+`,
+  cycb: `#!/sbin/openrc-run
+depend() { need cyca; }
+start() { echo cycb >> /run/order.log; }
+`,
+  broken: `#!/sbin/openrc-run
+start() {
+	if then
+}
+`,
+  // Multiplexed: iface.eth0 is a link to this script.
+  iface: `#!/sbin/openrc-run
+start() { einfo "iface=\${RC_SVCNAME#iface.} base=$BASE own=$OWN"; }
+`,
+  values: `#!/sbin/openrc-run
+start() { service_set_value answer 42; }
+status() { service_get_value answer; }
+`,
+  asuser: `#!/sbin/openrc-run
+command=/bin/sleep
+command_args=304
+command_background=yes
+command_user=nobody
+pidfile=/run/asuser.pid
+directory=/tmp
+`,
+};
+
+let fixture = "";
+
+beforeAll(() => {
+  if (skip) return;
+  fixture = tempDir("pika-openrc-");
+  const etc = path.join(fixture, "etc");
+  for (const d of ["init.d", "conf.d", "runlevels/sysinit", "runlevels/boot", "runlevels/default", "runlevels/shutdown", "runlevels/net", "runlevels/par"]) {
+    fs.mkdirSync(path.join(etc, d), { recursive: true });
+  }
+  for (const f of ["passwd", "group"]) fs.copyFileSync(`/etc/${f}`, path.join(etc, f));
+  for (const [name, text] of Object.entries(SCRIPTS)) fs.writeFileSync(path.join(etc, "init.d", name), text, { mode: 0o755 });
+  fs.symlinkSync("iface", path.join(etc, "init.d", "iface.eth0"));
+  fs.writeFileSync(path.join(etc, "conf.d", "sleeper"), "SLEEP_TIME=301\n");
+  fs.writeFileSync(path.join(etc, "conf.d", "iface"), "BASE=from-iface\nOWN=base\n");
+  fs.writeFileSync(path.join(etc, "conf.d", "iface.eth0"), "OWN=eth0\n");
+  fs.writeFileSync(path.join(etc, "rc.conf"), "");
+  for (const n of ["slowa", "slowb", "afterboth"]) fs.symlinkSync(`/etc/init.d/${n}`, path.join(etc, "runlevels/par", n));
+  const bin = path.join(fixture, "bin");
+  fs.mkdirSync(bin);
+  for (const a of APPLETS) fs.symlinkSync(PIKA, path.join(bin, a));
+});
+
+afterAll(() => {
+  if (fixture) fs.rmSync(fixture, { recursive: true, force: true });
+});
+
+/** Run a bash script in a fresh namespace with the fixture as /etc and an empty /run. */
+function inNamespace(script: string, setup = ""): { out: string; err: string; status: number | null } {
+  const text = `set -u
+mount --make-rprivate / 2>/dev/null
+mount --bind ${fixture}/etc /etc && mount -t tmpfs tmpfs /run || exit 99
+export PATH=${fixture}/bin:/usr/bin:/bin LANG=C
+${setup}
+${script}`;
+  const r = spawnSync("unshare", ["--pid", "--fork", "--mount", "--mount-proc", "--kill-child", "bash", "--norc", "--noprofile", "-c", text], {
+    encoding: "utf8",
+    timeout: 60_000,
+    killSignal: "SIGKILL",
+    env: { PATH: "/usr/bin:/bin" },
+  });
+  return { out: r.stdout, err: r.stderr, status: r.status };
+}
+
+describe.skipIf(!!skip)(`openrc service manager${skip ? ` (skipped: ${skip})` : ""}`, () => {
+  it("openrc-run starts a backgrounded daemon after what it needs, and stops it", () => {
+    const r = inNamespace(`
+openrc-run /etc/init.d/sleeper start; echo "start=$?"
+echo "started: $(ls /run/openrc/started | tr '\\n' ' ')"
+pid=$(cat /run/sleeper.pid); echo "cmdline: $(tr '\\0' ' ' < /proc/$pid/cmdline)"
+rc-service sleeper status; echo "status=$?"
+rc-service sleeper start; echo "again=$?"
+rc-service sleeper reload; echo "reload=$?"
+rc-service sleeper stop; echo "stop=$?"
+[ -e /proc/$pid ] && echo alive || echo gone
+[ -e /run/sleeper.pid ] && echo pidfile-left || echo pidfile-removed
+rc-service sleeper status; echo "status=$?"
+rc-service sleeper reload; echo "reload=$?"
+cat /run/order.log`);
+    expect(r.status).toBe(0);
+    expect(r.out, r.err).toContain(" * Bringing up lo ... [ ok ]\n * Starting sleeper ... [ ok ]\nstart=0\n");
+    expect(r.out, r.err).toContain("started: lo sleeper \n");
+    expect(r.out, r.err).toContain("cmdline: /bin/sleep 301 \n");
+    expect(r.out, r.err).toContain(" * status: started\nstatus=0\n");
+    expect(r.err).toContain(" * WARNING: sleeper has already been started\n");
+    expect(r.out, r.err).toContain("again=0\n * Reloading sleeper ... [ ok ]\nreload=0\n * Stopping sleeper ... [ ok ]\nstop=0\ngone\npidfile-removed\n");
+    expect(r.out, r.err).toContain(" * status: stopped\nstatus=3\n");
+    expect(r.err).toContain(" * sleeper: cannot `reload' as it has not been started\n");
+    expect(r.out, r.err).toContain("reload=1\n");
+    expect(r.out, r.err).toContain("lo\nsleeper start none\nreload\n");
+  });
+
+  it("a forking daemon's own pidfile; command_args with quotes; stop by pidfile with a retry schedule", () => {
+    const r = inNamespace(`
+rc-service forker start; echo "start=$?"
+pid=$(cat /run/forker.pid); tr '\\0' ' ' < /proc/$pid/cmdline; echo
+rc-service forker stop; echo "stop=$?"
+[ -e /proc/$pid ] && echo alive || echo gone`);
+    expect(r.out, r.err).toContain(" * Starting forker ... [ ok ]\nstart=0\nsleep 302 \n * Stopping forker ... [ ok ]\nstop=0\ngone\n");
+  });
+
+  it("a failing start_pre fails the start with its message; the service is marked failed", () => {
+    const r = inNamespace(`
+rc-service checked start; echo "start=$?"
+ls /run/openrc/failed; ls /run/openrc/started 2>/dev/null | grep -c checked
+[ -e /run/checked.pid ] && echo has-pidfile || echo no-pidfile
+touch /etc/checked.conf 2>/dev/null || true`);
+    expect(r.err).toContain(" * /etc/checked.conf is missing\n");
+    expect(r.err).toContain(" * ERROR: checked failed to start\n");
+    expect(r.out, r.err).toContain("start=1\nchecked\n0\nno-pidfile\n");
+  });
+
+  it("eend's failure output is OpenRC's, byte for byte", () => {
+    const r = inNamespace(`rc-service failing start; echo "start=$?"`);
+    expect(r.out).toBe(` * Starting the failing one ... * it broke\n${" ".repeat(62)}[ !! ]\nstart=1\n`);
+    expect(r.err).toBe(" * ERROR: failing failed to start\n");
+  });
+
+  it("a script with a syntax error fails alone, with a message naming the file", () => {
+    const r = inNamespace(`
+rc-update add broken default >/dev/null; rc-update add lo default >/dev/null
+openrc default; echo "openrc=$?"
+rc-service broken start; echo "start=$?"
+ls /run/openrc/started; ls /run/openrc/failed`);
+    fs.rmSync(path.join(fixture, "etc/runlevels/default/broken"), { force: true });
+    fs.rmSync(path.join(fixture, "etc/runlevels/default/lo"), { force: true });
+    expect(r.err).toMatch(/\/etc\/init\.d\/broken: line 3: syntax error/);
+    expect(r.out, r.err).toContain("openrc=1\n");
+    expect(r.out, r.err).toContain("start=1\nlo\nbroken\n");
+  });
+
+  it("openrc RUNLEVEL starts in dependency order, reports a cycle, and stops what the next level does not want", () => {
+    const r = inNamespace(`
+for s in sleeper logger cyca cycb; do rc-update add $s default; done
+rc-update add lo boot
+rc-update show
+openrc default; echo "openrc=$?"
+cat /run/order.log; echo ---
+cat /run/openrc/softlevel
+rc-status
+rc-update del sleeper default
+openrc default; echo "openrc=$?"
+[ -e /proc/$(cat /run/sleeper.pid 2>/dev/null || echo 999999) ] && echo alive || echo gone
+rc-status -r; rc-status -l | tr '\\n' ' '; echo
+openrc shutdown >/dev/null 2>&1; echo "shutdown=$?"; ls /run/openrc/started | wc -l`);
+    for (const s of ["sleeper", "logger", "cyca", "cycb"]) fs.rmSync(path.join(fixture, "etc/runlevels/default", s), { force: true });
+    fs.rmSync(path.join(fixture, "etc/runlevels/boot/lo"), { force: true });
+    expect(r.out, r.err).toContain(" * service sleeper added to runlevel default\n");
+    expect(r.out, r.err).toContain("                cyca | default\n                cycb | default\n                  lo | boot\n              logger | default\n             sleeper | default\n");
+    expect(r.err).toContain(" * ERROR: dependency cycle: cyca -> cycb -> cyca\n");
+    expect(r.out, r.err).toContain("openrc=0\n");
+    // lo (boot, provides net) first; logger before sleeper; the cycle broken the same way every time.
+    expect(r.out, r.err).toContain("lo\nlogger\nsleeper start default\ncyca\ncycb\n---\ndefault\n");
+    expect(r.out).toMatch(/Runlevel: default\n cyca +\[  started  \]\n cycb +\[  started  \]\n logger +\[  started  \]\n sleeper +\[  started  \]\n/);
+    expect(r.out, r.err).toContain(" * service sleeper removed from runlevel default\n");
+    expect(r.out, r.err).toContain(" * Stopping sleeper ... [ ok ]\nopenrc=0\ngone\ndefault\nboot default net par shutdown sysinit \nshutdown=0\n0\n");
+  });
+
+  it("rc_parallel starts what does not depend on each other at once, and the rest after", () => {
+    const r = inNamespace(`
+echo 'rc_parallel="YES"' > /etc/rc.conf
+t0=$(date +%s%N); openrc par; echo "openrc=$?"; t1=$(date +%s%N)
+: > /etc/rc.conf
+echo "ms=$(( (t1 - t0) / 1000000 ))"
+cat /run/par.log`);
+    expect(r.out, r.err).toContain("openrc=0\n");
+    expect(Number(/ms=(\d+)/.exec(r.out)![1])).toBeLessThan(1900);
+    expect(r.out).toMatch(/(slowa\nslowb|slowb\nslowa)\nafterboth\n$/);
+  });
+
+  it("multiplexed names load conf.d for the base name, then for the full name", () => {
+    const r = inNamespace(`rc-service iface.eth0 start; ls /run/openrc/started`);
+    expect(r.out, r.err).toContain(" * iface=eth0 base=from-iface own=eth0\niface.eth0\n");
+  });
+
+  it("service_set_value and service_get_value; zap; describe", () => {
+    const r = inNamespace(`
+rc-service values start; rc-service values status; echo
+rc-service values zap; ls /run/openrc/started | wc -l
+rc-service sleeper describe`);
+    expect(r.out, r.err).toContain("42\n * Manually resetting values to stopped state\n0\n * A sleeping daemon\n * reload: Pretend to reload\n");
+  });
+
+  it("command_user and directory: the daemon runs as that user, in that directory; crash is noticed", () => {
+    const r = inNamespace(`
+rc-service asuser start; echo "start=$?"
+pid=$(cat /run/asuser.pid)
+stat -c %U /proc/$pid; readlink /proc/$pid/cwd
+kill $pid; sleep 0.2
+rc-service asuser status; echo "status=$?"
+rc-status -s | grep asuser`);
+    expect(r.out, r.err).toContain("start=0\nnobody\n/tmp\n");
+    expect(r.err).toContain(" * status: crashed\n");
+    expect(r.out, r.err).toContain("status=32\n");
+    expect(r.out).toMatch(/ asuser +\[  crashed  \]\n/);
+  });
+
+  it("start-stop-daemon on its own: -S -b -m -p -x, already running, -K -R, --test", () => {
+    const r = inNamespace(`
+start-stop-daemon -S -b -m -p /run/s.pid -x /bin/sleep -- 305; echo "start=$?"
+start-stop-daemon -S -b -m -p /run/s.pid -x /bin/sleep -- 305; echo "again=$?"
+start-stop-daemon -K -t -x /bin/sleep | sed 's/[0-9]*$/N/'
+start-stop-daemon -K -p /run/s.pid -R TERM/1/KILL/1; echo "stop=$?"
+start-stop-daemon -K -x /bin/sleep; echo "nothing=$?"
+start-stop-daemon -K 2>&1 | head -1`);
+    expect(r.out, r.err).toContain("start=0\nagain=1\nWould send signal 15 to N\nstop=0\nnothing=0\n");
+    expect(r.err).toContain("start-stop-daemon: /bin/sleep is already running\n");
+    expect(r.out, r.err).toContain("start-stop-daemon: --stop needs --exec, --pidfile, --name or --user\n");
+  });
+
+  it("supervise-daemon restarts a supervised command that dies, and stops it with its supervisor", () => {
+    const r = inNamespace(`
+rc-service sup start; echo "start=$?"
+sup=$(cat /run/supervise-sup.pid); child=$(cat /run/openrc/options/sup/child_pid)
+tr '\\0' ' ' < /proc/$child/cmdline; echo
+kill $child
+for i in $(seq 50); do [ "$(cat /run/openrc/options/sup/child_pid)" != "$child" ] && break; sleep 0.1; done
+sleep 0.2; cat /run/sup.log
+new=$(cat /run/openrc/options/sup/child_pid); [ "$new" != "$child" ] && [ -e /proc/$new ] && echo respawned
+rc-service sup stop; echo "stop=$?"
+[ -e /proc/$sup ] || [ -e /proc/$new ] && echo left || echo all-gone`);
+    expect(r.out, r.err).toContain(" * Starting sup ... [ ok ]\nstart=0\nsleep 306 \nrun\nrun\nrespawned\n * Stopping sup ... [ ok ]\nstop=0\nall-gone\n");
+  });
+
+  it("supervise-daemon gives up after respawn_max restarts; the service shows as crashed", () => {
+    const r = inNamespace(`
+rc-service flappy start; echo "start=$?"
+for i in $(seq 50); do [ -e /run/supervise-flappy.pid ] || break; sleep 0.1; done
+wc -l < /run/flappy.log; tail -1 /run/flappy.err
+rc-service flappy status; echo "status=$?"`);
+    expect(r.out, r.err).toContain("start=0\n3\nsupervise-daemon: flappy: respawned 2 times; giving up\n");
+    expect(r.err).toContain(" * status: crashed\n");
+    expect(r.out, r.err).toContain("status=32\n");
+  });
+
+  it("rc-service -e, -l, -r and unknown services", () => {
+    const r = inNamespace(`
+rc-service -e lo; echo "e=$?"; rc-service -e nosuch; echo "e=$?"
+rc-service -r lo; rc-service -l | head -3 | tr '\\n' ' '; echo
+rc-service nosuch start; echo "rc=$?"
+rc-service lo frobnicate; echo "rc=$?"`);
+    expect(r.out, r.err).toContain("e=0\ne=1\n/etc/init.d/lo\nafterboth asuser broken \n");
+    expect(r.err).toContain("rc-service: service `nosuch' does not exist\n");
+    expect(r.err).toContain(" * lo: unknown function `frobnicate'\n");
+    expect(r.out, r.err).toContain("rc=1\nrc=1\n");
+  });
+
+  it("the image's own scripts (rootfs/etc): boot, then shutdown, in order", () => {
+    const root = tempDir("pika-openrc-rootfs-");
+    try {
+      fs.cpSync(path.join(ROOT, "rootfs/etc"), path.join(root, "etc"), { recursive: true, verbatimSymlinks: true });
+      for (const f of ["passwd", "group"]) fs.copyFileSync(`/etc/${f}`, path.join(root, "etc", f));
+      fs.writeFileSync(path.join(root, "etc/hostname"), "pika-test\n");
+      const r = spawnSync("unshare", ["--pid", "--fork", "--mount", "--mount-proc", "--uts", "--kill-child", "bash", "--norc", "--noprofile", "-c", `
+mount --make-rprivate / 2>/dev/null
+mount --bind ${root}/etc /etc && mount -t tmpfs tmpfs /run && mount -t tmpfs tmpfs /var || exit 99
+export PATH=${fixture}/bin:/usr/bin:/bin:/usr/sbin:/sbin
+openrc boot; echo "boot=$?"; hostname; ls /run/utmp /var/log/wtmp
+openrc shutdown; echo "shutdown=$?"`], { encoding: "utf8", timeout: 60_000, killSignal: "SIGKILL", env: { PATH: "/usr/bin:/bin" } });
+      expect(r.stderr).toBe("");
+      expect(r.stdout).toBe(
+        " * Setting hostname to pika-test ... [ ok ]\n * Mounting local filesystems ... [ ok ]\n" +
+        " * Configuring kernel parameters ... [ ok ]\n * Creating runtime files ... [ ok ]\nboot=0\npika-test\n/run/utmp\n/var/log/wtmp\n" +
+        " * Remaining processes are terminated by init\n * Remounting the root filesystem read-only ... [ ok ]\nshutdown=0\n",
+      );
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
