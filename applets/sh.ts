@@ -1,14 +1,17 @@
 // sh / ash: the POSIX shell, at the level of BusyBox ash. The work is done
 // by the modules in applets/sh/: parser (text to tree), expand (words),
 // arith, exec (the tree walker), builtins, fds (the fd table and pipes),
-// state (what a subshell copies), traps. This file reads the command line
-// and the script and runs it command by command.
+// state (what a subshell copies), traps, lineedit (the interactive line
+// editor and PS1), history. This file reads the command line and the script
+// and runs it command by command.
 import * as fs from "node:fs";
 import { defineApplet, type AppletDef, type Context } from "../lib/applet.ts";
 import { binaryOf } from "../lib/text.ts";
 import type { Reader, Writer } from "../lib/io.ts";
 import { Parser, ShSyntaxError } from "./sh/parser.ts";
-import { BreakSignal, ExitSignal, OPTION_LETTERS, OPTION_NAMES, ReturnSignal, Shell, ShellError, type Global } from "./sh/state.ts";
+import { BreakSignal, ExitSignal, InterruptSignal, OPTION_LETTERS, OPTION_NAMES, ReturnSignal, Shell, ShellError, type Global } from "./sh/state.ts";
+import { expandPrompt, LineEditor } from "./sh/lineedit.ts";
+import { History, shellHistory } from "./sh/history.ts";
 import { makePipe, OsHandle, readerOf, readLineFrom, type Handle } from "./sh/fds.ts";
 import { evalString, execNode } from "./sh/exec.ts";
 import { runTraps } from "./sh/traps.ts";
@@ -129,61 +132,98 @@ async function runText(sh: Shell, text: string, baseLine: number): Promise<numbe
   }
 }
 
-/** An interactive shell: prompt, read lines from the terminal, run each command. */
+/** An interactive shell: prompt, read lines from the terminal (with the line editor), run each command. */
 async function interactive(sh: Shell): Promise<number> {
-  let pending = "";
-  for (;;) {
-    await runTraps(sh);
-    const prompt = pending ? sh.get("PS2") ?? "> " : expandPrompt(sh, sh.get("PS1") ?? "$ ");
-    await sh.write(2, prompt);
-    const [line, got] = await readLineFrom(sh.fds.get(0), 10);
-    if (!got && line === "") {
-      if (pending) await sh.error("syntax error: unexpected end of file");
-      await sh.write(2, "\n");
-      return sh.status;
-    }
-    pending += line + "\n";
-    const p = new Parser(pending, 0, { aliases: sh.aliases });
-    const nodes = [];
-    try {
-      for (let n = p.parseNext(); n; n = p.parseNext()) nodes.push(n);
-    } catch (e) {
-      if (!(e instanceof ShSyntaxError)) throw e;
-      if (e.atEof) continue;
-      await sh.error(e.message);
-      pending = "";
-      sh.status = 2;
-      continue;
-    }
-    pending = "";
-    for (const n of nodes) {
+  const h0 = sh.fds.get(0), h2 = sh.fds.get(2);
+  const editing = h0 instanceof OsHandle && h2 instanceof OsHandle;
+  let editor: LineEditor | undefined;
+  let history: History | undefined;
+  if (editing) {
+    history = new History(sh);
+    history.load();
+    shellHistory.set(sh.g, history);
+    editor = new LineEditor(sh, (h0 as OsHandle).fd, (h2 as OsHandle).fd, history);
+  }
+  // SIGINT (Ctrl-C while a command runs) interrupts the command, not the shell.
+  const g = sh.g;
+  const onInt = () => {
+    if (sh.traps.has("INT")) return;
+    g.interrupted = true;
+    g.abort?.abort();
+  };
+  process.on("SIGINT", onInt);
+  try {
+    let pending = "";
+    for (;;) {
+      g.interrupted = false;
+      await runTraps(sh);
+      let line: string;
+      if (editor) {
+        const prompt = pending ? await expandPrompt(sh, sh.get("PS2") ?? "> ") : await expandPrompt(sh, sh.get("PS1") ?? "$ ");
+        const r = await editor.readLine(prompt);
+        if (r.kind === "eof") {
+          if (pending) await sh.error("syntax error: unexpected end of file");
+          await sh.write(2, "\n");
+          return sh.status;
+        }
+        if (r.kind === "interrupt") {
+          pending = "";
+          sh.status = 130;
+          continue;
+        }
+        line = r.line;
+        history!.add(line);
+      } else {
+        const prompt = pending ? sh.get("PS2") ?? "> " : (await expandPrompt(sh, sh.get("PS1") ?? "$ ")).replace(/[\x01\x02]/g, "");
+        await sh.write(2, prompt);
+        const [l, got] = await readLineFrom(sh.fds.get(0), 10);
+        if (!got && l === "") {
+          if (pending) await sh.error("syntax error: unexpected end of file");
+          await sh.write(2, "\n");
+          return sh.status;
+        }
+        line = l;
+      }
+      pending += line + "\n";
+      const p = new Parser(pending, 0, { aliases: sh.aliases });
+      const nodes = [];
       try {
-        await execNode(sh, n);
+        for (let n = p.parseNext(); n; n = p.parseNext()) nodes.push(n);
       } catch (e) {
-        if (e instanceof ShellError) {
-          await sh.error(e.message);
-          sh.status = e.status;
-        } else if (e instanceof BreakSignal || e instanceof ReturnSignal) continue;
-        else throw e;
+        if (!(e instanceof ShSyntaxError)) throw e;
+        if (e.atEof) continue;
+        await sh.error(e.message);
+        pending = "";
+        sh.status = 2;
+        continue;
+      }
+      pending = "";
+      g.interrupted = false;
+      g.abort = new AbortController();
+      try {
+        for (const n of nodes) {
+          try {
+            await execNode(sh, n);
+          } catch (e) {
+            if (e instanceof ShellError) {
+              await sh.error(e.message);
+              sh.status = e.status;
+            } else if (e instanceof BreakSignal || e instanceof ReturnSignal) continue;
+            else throw e;
+          }
+          if (g.interrupted) throw new InterruptSignal();
+        }
+      } catch (e) {
+        if (!(e instanceof InterruptSignal)) throw e;
+        sh.status = 130;
+        await sh.write(2, "\n").catch(() => {});
+      } finally {
+        g.abort = undefined;
       }
     }
+  } finally {
+    process.off("SIGINT", onInt);
   }
-}
-
-/** PS1's escapes as ash expands them: \w \W \u \h \$ \\. */
-function expandPrompt(sh: Shell, ps1: string): string {
-  const home = sh.get("HOME");
-  const w = home && (sh.cwd === home || sh.cwd.startsWith(home + "/")) ? "~" + sh.cwd.slice(home.length) : sh.cwd;
-  return ps1.replace(/\\([wWuh$\\])/g, (_m, c: string) => {
-    switch (c) {
-      case "w": return w;
-      case "W": return sh.cwd === "/" ? "/" : sh.cwd.split("/").pop()!;
-      case "u": return sh.get("USER") ?? "";
-      case "h": return (sh.get("HOSTNAME") ?? "").split(".")[0];
-      case "$": return process.getuid?.() === 0 ? "#" : "$";
-      default: return "\\";
-    }
-  });
 }
 
 async function runShell(ctx: Context, args: string[]): Promise<number> {

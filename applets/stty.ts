@@ -6,6 +6,7 @@
 // one changes nothing), then applied and written with tcsetattr(TCSADRAIN).
 import * as fs from "node:fs";
 import { defineApplet, resolvePath, warn, type Context } from "../lib/applet.ts";
+import { baudCode, baudValue } from "../lib/baud.ts";
 import { AppletError, describeErrno, errnoCode } from "../lib/errors.ts";
 import { parseNumber, parseSuffixed, type Suffixes } from "../lib/numbers.ts";
 import { getWinSize, setWinSize, tcgetattr, tcsetattr, TCSADRAIN, type Termios } from "../lib/syscalls.ts";
@@ -78,16 +79,6 @@ const O = { OPOST: 0o1, OLCUC: 0o2, ONLCR: 0o4, OCRNL: 0o10, ONLRET: 0o40 };
 const C = { PARENB: 0o400, PARODD: 0o1000, CS7: 0o40, CS8: 0o60, CBAUD: 0o10017, CIBAUD: 0o2003600000 };
 const L = { ISIG: 0o1, ICANON: 0o2, XCASE: 0o4, ECHOE: 0o20, ECHOCTL: 0o1000, ECHOKE: 0o4000 };
 
-// Baud rates and their CBAUD codes.
-const SPEEDS: [number, number][] = [
-  [0, 0], [50, 1], [75, 2], [110, 3], [134, 4], [150, 5], [200, 6], [300, 7], [600, 8], [1200, 9], [1800, 10],
-  [2400, 11], [4800, 12], [9600, 13], [19200, 14], [38400, 15], [57600, 0o10001], [115200, 0o10002],
-  [230400, 0o10003], [460800, 0o10004], [500000, 0o10005], [576000, 0o10006], [921600, 0o10007],
-  [1000000, 0o10010], [1152000, 0o10011], [1500000, 0o10012], [2000000, 0o10013], [2500000, 0o10014],
-  [3000000, 0o10015], [3500000, 0o10016], [4000000, 0o10017],
-];
-const baudCode = (value: number) => SPEEDS.find(([v]) => v === value)?.[1];
-const baudValue = (code: number) => SPEEDS.find(([, c]) => c === code)?.[0] ?? 0;
 
 const STTY_SUFFIXES: Suffixes = [["b", 512], ["k", 1024], ["B", 1024]];
 const NEED_ARG = new Set(["line", "rows", "cols", "columns", "ispeed", "ospeed"]);

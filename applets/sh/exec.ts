@@ -10,8 +10,9 @@ import { loadApplet, runApplet, type Applet, type Context } from "../../lib/appl
 import { errnoCode } from "../../lib/errors.ts";
 import type { Node, Redir, Word } from "./ast.ts";
 import { expandPattern, expandString, expandWords, hooks, patternMatch } from "./expand.ts";
-import { makePipe, OsHandle, PipeReadHandle, PipeWriteHandle, readerOf, writerOf, type FdTable, type Handle } from "./fds.ts";
-import { BreakSignal, ExitSignal, ReturnSignal, ShellError, type Job, type Shell } from "./state.ts";
+import { isatty } from "../../lib/io.ts";
+import { InterruptibleTtyReader, makePipe, OsHandle, PipeReadHandle, PipeWriteHandle, readerOf, writerOf, type FdTable, type Handle } from "./fds.ts";
+import { BreakSignal, ExitSignal, InterruptSignal, ReturnSignal, ShellError, type Job, type Shell } from "./state.ts";
 import { builtins, SPECIAL } from "./builtins.ts";
 import { evalDbrack } from "./test.ts";
 import { runTraps } from "./traps.ts";
@@ -281,6 +282,7 @@ async function tick(sh: Shell): Promise<void> {
   if ((++sh.g.ticks & 255) === 0) await new Promise((r) => setImmediate(r));
   if (sh.g.pendingSignals.length) await runTraps(sh);
   if (sh.killed) throw new ExitSignal(128 + sh.killed);
+  if (sh.g.interrupted && !sh.background) throw new InterruptSignal();
 }
 
 // ---- Pipelines and jobs ----
@@ -316,6 +318,7 @@ async function execPipe(sh: Shell, node: Extract<Node, { k: "pipe" }>): Promise<
 async function startBackground(sh: Shell, node: Node): Promise<number> {
   const sub = sh.clone();
   sub.noErrexit = 0;
+  sub.background = true;
   // Without job control a background job reads /dev/null, not the terminal.
   if (!sh.opts.has("monitor")) {
     try {
@@ -640,19 +643,35 @@ function isExecutable(p: string): boolean {
   }
 }
 
+/** The command's stdin; the terminal of an interactive shell is read so that Ctrl-C can stop it. */
+function stdinReader(sh: Shell) {
+  const h = sh.fds.get(0);
+  const abort = sh.background ? undefined : sh.g.abort;
+  if (abort && h instanceof OsHandle && h.readable && isatty(h.fd)) return new InterruptibleTtyReader(h.fd, abort.signal);
+  return readerOf(h);
+}
+
 function contextFor(sh: Shell, argv: string[], assigns: [string, string][]): Context {
   return {
     argv: argv.map(toUtf8),
     env: commandEnv(sh, assigns),
     cwd: toUtf8(sh.cwd),
-    stdin: readerOf(sh.fds.get(0)),
+    stdin: stdinReader(sh),
     stdout: writerOf(sh.fds.get(1)),
     stderr: writerOf(sh.fds.get(2)),
   };
 }
 
 async function runInProcess(sh: Shell, applet: Applet, argv: string[], assigns: [string, string][]): Promise<number> {
-  const status = await runApplet(applet, contextFor(sh, argv, assigns));
+  const ctx = contextFor(sh, argv, assigns);
+  const abort = sh.background ? undefined : sh.g.abort;
+  let status: number;
+  if (abort) {
+    // Interactive: SIGINT abandons the applet (those that watch ctx.signal stop at once).
+    ctx.signal = abort.signal;
+    const stopped = new Promise<number>((r) => abort.signal.addEventListener("abort", () => r(130), { once: true }));
+    status = abort.signal.aborted ? 130 : await Promise.race([runApplet(applet, ctx), stopped]);
+  } else status = await runApplet(applet, ctx);
   // A reader that went away ends the writer, as SIGPIPE would.
   const out = sh.fds.get(1);
   if (out instanceof PipeWriteHandle && out.pipe.broken) throw Object.assign(new Error("EPIPE"), { code: "EPIPE" });
@@ -755,6 +774,8 @@ async function spawnProgram(sh: Shell, file: string, argv: string[], assigns: [s
   abort.aborted = true;
   if (h0 instanceof PipeReadHandle) h0.pipe.interrupt();
   await Promise.all(pumps);
+  // Interactive: a foreground program killed by Ctrl-C interrupts the command line as SIGINT would the shell.
+  if (proc.signalCode === "SIGINT" && sh.g.abort && !sh.background && !sh.g.main?.traps.has("INT")) sh.g.interrupted = true;
   if (proc.signalCode) return 128 + (SIGNALS[proc.signalCode] ?? 0);
   return proc.exitCode ?? 1;
 }

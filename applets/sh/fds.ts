@@ -298,3 +298,38 @@ export async function readLineFrom(h: Handle | undefined, delim: number, max = I
   }
   return [out, false];
 }
+
+/**
+ * The terminal as stdin of an in-process applet in an interactive shell:
+ * reads only when poll(2) says input is there, so the event loop keeps
+ * running and SIGINT (`signal`) can end the read, as it would kill a process.
+ */
+export class InterruptibleTtyReader implements Reader {
+  readonly isTTY = true;
+  constructor(readonly fd: number, private signal: AbortSignal) {}
+  async *chunks(): AsyncIterable<Uint8Array> {
+    const { pollFd, POLLIN } = await import("../../lib/syscalls.ts");
+    for (;;) {
+      if (this.signal.aborted) return;
+      let ready = 1;
+      try {
+        ready = pollFd(this.fd, POLLIN, 0);
+      } catch {}
+      if (!ready) {
+        await pause(10);
+        continue;
+      }
+      const buf = new Uint8Array(64 * 1024);
+      let n: number;
+      try {
+        n = fs.readSync(this.fd, buf, 0, buf.length, null);
+      } catch (err: any) {
+        if (err?.code === "EAGAIN") { await pause(10); continue; }
+        if (err?.code === "EOF" || err?.code === "EIO") return;
+        throw err;
+      }
+      if (n === 0) return;
+      yield buf.subarray(0, n);
+    }
+  }
+}

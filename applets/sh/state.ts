@@ -23,6 +23,8 @@ export class ReturnSignal {
 export class ExitSignal {
   constructor(readonly status: number) {}
 }
+/** SIGINT in an interactive shell: the foreground command is abandoned. */
+export class InterruptSignal {}
 /** An error that ends a non-interactive shell (expansion errors, special builtin errors). */
 export class ShellError {
   constructor(readonly message: string, readonly status = 2) {}
@@ -66,6 +68,10 @@ export interface Global {
   /** The top-level context: traps are its. */
   main?: Shell;
   inTrap?: boolean;
+  /** Interactive: SIGINT arrived while the current command ran. */
+  interrupted?: boolean;
+  /** Interactive: aborted by SIGINT; in-process applets of the foreground command get its signal. */
+  abort?: AbortController;
 }
 
 export class Shell {
@@ -103,6 +109,8 @@ export class Shell {
   currentJob?: Job;
   /** Set by kill for an in-process job: the signal that ends it at the next command. */
   killed = 0;
+  /** A background job's context: SIGINT does not interrupt it. */
+  background = false;
 
   constructor(readonly g: Global) {}
 
@@ -129,6 +137,7 @@ export class Shell {
     s.envCache = this.envCache;
     s.optPos = this.optPos;
     s.noErrexit = this.noErrexit;
+    s.background = this.background;
     return s;
   }
 
