@@ -79,6 +79,32 @@ describe.runIf(imageExists("x86_64"))("x86_64 default image: the console shell",
   }, 300_000);
 });
 
+describe.runIf(imageExists("x86_64"))("x86_64 default image: OpenRC runlevels", () => {
+  it("brings boot and default up, shows them in rc-status, restarts syslog, logs through logger, and stops them at shutdown", async () => {
+    const r = await boot({
+      machine: "x86_64",
+      type: [
+        [/Welcome to Pika Linux/, "\n"],
+        [/[#$] $/m, "rc-status -a; rc-service syslog restart; echo RESTART=$?; logger -t boottest hello-from-logger; sleep 1; logread | grep -c hello-from-logger; echo DONE-RC\n"],
+        [/DONE-RC/, "poweroff\n"],
+      ],
+      timeoutMs: 240_000,
+    });
+    const c = r.console.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "");
+    for (const step of ["Setting hostname to", "Mounting local filesystems", "Starting syslog", "Starting crond"]) expect(c).toContain(step);
+    expect(c).toMatch(/Runlevel: boot[\s\S]*hostname\s+\[\s+started\s+\]/);
+    expect(c).toMatch(/Runlevel: default[\s\S]*syslog\s+\[\s+started\s+\]/);
+    expect(c).toMatch(/Stopping syslog[\s\S]*Starting syslog/);
+    expect(c).toContain("RESTART=0");
+    expect(c).toMatch(/^1\n/m); // logread found the message once
+    expect(c).toMatch(/Stopping crond[\s\S]*Remounting the root filesystem read-only/);
+    expect(c).toMatch(/reboot: Power down/);
+    expect(c).not.toMatch(/Kernel panic|init: uncaught|ERROR:/);
+    expect(r.timedOut).toBe(false);
+    expect(r.exitCode).toBe(0);
+  }, 300_000);
+});
+
 describe.runIf(imageExists("aarch64"))("aarch64 boot (QEMU virt, cortex-a72)", () => {
   it("runs inittab, mounts, reaps orphans and powers off cleanly", async () => {
     const r = await boot({
