@@ -4,9 +4,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { signalList, signalNumber } from "../../lib/signals.ts";
-import { processEscapes } from "../../lib/escapes.ts";
+import { processEscapes, processEscapesB } from "../../lib/escapes.ts";
 import { formatC, parseCSpec } from "../../lib/cformat.ts";
-import { echoEscapes } from "../echo.ts";
 import { BreakSignal, ExitSignal, OPTION_LETTERS, OPTION_NAMES, ReturnSignal, ShellError, type Shell } from "./state.ts";
 import { readLineFrom } from "./fds.ts";
 import { runTest, TestError } from "./test.ts";
@@ -53,7 +52,7 @@ def(["echo"], async (sh, argv) => {
   for (let k = i; k < argv.length; k++) {
     if (k > i) text += " ";
     if (esc) {
-      const [s, stop] = echoEscapes(argv[k]);
+      const [s, stop] = processEscapesB(argv[k]);
       text += s;
       if (stop) { await sh.out(text); return 0; }
     } else text += argv[k];
@@ -170,7 +169,7 @@ def(["printf"], async (sh, argv) => {
       const arg = next();
       if (conv === "s") out += formatC(parseCSpec(modifiers, "s"), arg ?? "");
       else if (conv === "b") {
-        const [s, cut] = echoEscapes(arg ?? "");
+        const [s, cut] = processEscapesB(arg ?? "");
         out += formatC(parseCSpec(modifiers, "s"), s);
         if (cut) { stop = true; break; }
       } else if (conv === "c") out += formatC(parseCSpec(modifiers, "s"), (arg ?? "").slice(0, 1));
