@@ -1,7 +1,7 @@
 // halt, poweroff, reboot: ask init (PID 1) by signal, as BusyBox does, or with
 // -f call reboot(2) directly after sync.
 import { defineApplet, type AppletDef } from "../lib/applet.ts";
-import { parseDuration } from "./sleep.ts";
+import { parseDuration } from "../lib/numbers.ts";
 import { kill, reboot, RB, sync } from "../lib/syscalls.ts";
 import { constants } from "node:os";
 

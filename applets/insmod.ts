@@ -1,22 +1,8 @@
 import * as fs from "node:fs";
 import { defineApplet, resolvePath, warn } from "../lib/applet.ts";
 import { AppletError, describeErrno, errorMessage, SyscallError } from "../lib/errors.ts";
-import { isCompressedModule, readModuleImage, readProcModules } from "../lib/kmod.ts";
-import { deleteModule, finitModule, initModule, DELETE_FORCE, DELETE_NONBLOCK } from "../lib/syscalls.ts";
-
-/** Load a module file: finit_module for a plain .ko, init_module with the bytes of a compressed one. */
-export async function loadModuleFile(file: string, params: string): Promise<void> {
-  if (isCompressedModule(file)) {
-    initModule(await readModuleImage(file), params);
-    return;
-  }
-  const fd = fs.openSync(file, "r");
-  try {
-    finitModule(fd, params);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
+import { loadModuleFile, readProcModules } from "../lib/kmod.ts";
+import { deleteModule, DELETE_FORCE, DELETE_NONBLOCK } from "../lib/syscalls.ts";
 
 const reason = (err: unknown) => (err instanceof SyscallError ? describeErrno(err.code, err.errno) : errorMessage(err));
 

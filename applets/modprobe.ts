@@ -3,9 +3,8 @@ import * as path from "node:path";
 import { defineApplet, warn, type Context } from "../lib/applet.ts";
 import { AppletError, errorMessage, UsageError } from "../lib/errors.ts";
 import { fnmatch } from "../lib/glob.ts";
-import { normName, readAliases, readModprobeConfig, readModulesDep, readProcModules, resolveAlias, modulesDir, type DepEntry } from "../lib/kmod.ts";
+import { loadModuleFile, normName, readAliases, readModprobeConfig, readModulesDep, readProcModules, resolveAlias, modulesDir, type DepEntry } from "../lib/kmod.ts";
 import { deleteModule } from "../lib/syscalls.ts";
-import { loadModuleFile } from "./insmod.ts";
 
 defineApplet({
   name: "modprobe",

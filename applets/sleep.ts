@@ -1,14 +1,6 @@
 import { defineApplet } from "../lib/applet.ts";
-import { AppletError, UsageError } from "../lib/errors.ts";
-
-const UNIT: Record<string, number> = { "": 1, s: 1, m: 60, h: 3600, d: 86400 };
-
-/** "1.5", "2m", "1h": seconds, as BusyBox's sleep accepts them. */
-export function parseDuration(s: string): number {
-  const m = /^(\d+(?:\.\d*)?|\.\d+)([smhd]?)$/.exec(s);
-  if (!m) throw new AppletError(`invalid number '${s}'`);
-  return parseFloat(m[1]) * UNIT[m[2]];
-}
+import { UsageError } from "../lib/errors.ts";
+import { parseDuration } from "../lib/numbers.ts";
 
 defineApplet({
   name: "sleep",

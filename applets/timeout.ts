@@ -5,7 +5,7 @@ import { defineApplet } from "../lib/applet.ts";
 import { AppletError, UsageError, describeErrno } from "../lib/errors.ts";
 import { runCommand, exitStatus, type Child } from "../lib/exec.ts";
 import { signalNumber } from "../lib/signals.ts";
-import { parseDuration } from "./sleep.ts";
+import { parseDuration } from "../lib/numbers.ts";
 
 defineApplet({
   name: "timeout",

@@ -15,7 +15,7 @@ import { displayCmdline, readHead, scanProcesses, smartUlltoa5 } from "../lib/pr
 import { tcgetattr, tcsetattr, TCSANOW, type Termios } from "../lib/syscalls.ts";
 import { terminalSize } from "../lib/term.ts";
 import { userName } from "../lib/users.ts";
-import { parseDuration } from "./sleep.ts";
+import { parseDuration } from "../lib/numbers.ts";
 
 const LINE_BUF_SIZE = 512 - 64;
 

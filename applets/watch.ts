@@ -5,7 +5,7 @@
 import { defineApplet } from "../lib/applet.ts";
 import { runCommand } from "../lib/exec.ts";
 import { terminalSize } from "../lib/term.ts";
-import { parseDuration } from "./sleep.ts";
+import { parseDuration } from "../lib/numbers.ts";
 
 const two = (n: number) => String(n).padStart(2, "0");
 

@@ -7,7 +7,7 @@ import { ByteSource, chunksOf } from "./archive/bytesource.ts";
 import { gunzip, isGzipMagic } from "./archive/gzip.ts";
 import { isXzMagic, unxz } from "./archive/xz.ts";
 import { fnmatch, hasGlobChars } from "./glob.ts";
-import { uname } from "./syscalls.ts";
+import { finitModule, initModule, uname } from "./syscalls.ts";
 
 /** /lib/modules/<release>; `base` is depmod's -b / modprobe's -d prefix. */
 export function modulesDir(release = uname().release, base = "/"): string {
@@ -196,4 +196,18 @@ export function readProcModules(file = "/proc/modules"): LoadedModule[] {
     const [name, size, refs, users, state] = l.split(" ");
     return { name, size: Number(size), refs: Number(refs), users: users === "-" ? [] : users.split(",").filter(Boolean), state };
   });
+}
+
+/** Load a module file: finit_module for a plain .ko, init_module with the bytes of a compressed one. */
+export async function loadModuleFile(file: string, params: string): Promise<void> {
+  if (isCompressedModule(file)) {
+    initModule(await readModuleImage(file), params);
+    return;
+  }
+  const fd = fs.openSync(file, "r");
+  try {
+    finitModule(fd, params);
+  } finally {
+    fs.closeSync(fd);
+  }
 }

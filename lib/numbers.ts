@@ -159,3 +159,12 @@ export function parseSuffixedAnyBase(numstr: string, suffixes: Suffixes = [], lo
   if (r < lower || r > upper) throw new AppletError(`number ${numstr} is not in ${lower}..${upper} range`);
   return r;
 }
+
+const DURATION_UNIT: Record<string, number> = { "": 1, s: 1, m: 60, h: 3600, d: 86400 };
+
+/** "1.5", "2m", "1h": seconds, as BusyBox's sleep accepts them. */
+export function parseDuration(s: string): number {
+  const m = /^(\d+(?:\.\d*)?|\.\d+)([smhd]?)$/.exec(s);
+  if (!m) throw new AppletError(`invalid number '${s}'`);
+  return parseFloat(m[1]) * DURATION_UNIT[m[2]];
+}
