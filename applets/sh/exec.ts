@@ -203,6 +203,23 @@ async function condition(sh: Shell, node: Node): Promise<number> {
   }
 }
 
+/**
+ * One pass of a loop's body: its status, or the `break`/`continue` aimed at
+ * this loop; one aimed further out goes on up with a level fewer.
+ */
+async function loopBody(sh: Shell, body: Node): Promise<number | "break" | "continue"> {
+  try {
+    return await execNode(sh, body);
+  } catch (e) {
+    if (!(e instanceof BreakSignal)) throw e;
+    if (e.n > 1) {
+      e.n--;
+      throw e;
+    }
+    return e.cont ? "continue" : "break";
+  }
+}
+
 async function execLoop(sh: Shell, node: Extract<Node, { k: "loop" }>): Promise<number> {
   let status = 0;
   sh.loopDepth++;
@@ -210,16 +227,9 @@ async function execLoop(sh: Shell, node: Extract<Node, { k: "loop" }>): Promise<
     for (;;) {
       const c = await condition(sh, node.cond);
       if ((c === 0) === node.until) break;
-      try {
-        status = await execNode(sh, node.body);
-      } catch (e) {
-        if (!(e instanceof BreakSignal)) throw e;
-        if (e.n > 1) {
-          e.n--;
-          throw e;
-        }
-        if (!e.cont) break;
-      }
+      const r = await loopBody(sh, node.body);
+      if (r === "break") break;
+      if (r !== "continue") status = r;
       await tick(sh);
     }
   } finally {
@@ -236,16 +246,9 @@ async function execFor(sh: Shell, node: Extract<Node, { k: "for" }>): Promise<nu
   try {
     for (const item of items) {
       sh.set(node.name, item);
-      try {
-        status = await execNode(sh, node.body);
-      } catch (e) {
-        if (!(e instanceof BreakSignal)) throw e;
-        if (e.n > 1) {
-          e.n--;
-          throw e;
-        }
-        if (!e.cont) break;
-      }
+      const r = await loopBody(sh, node.body);
+      if (r === "break") break;
+      if (r !== "continue") status = r;
       await tick(sh);
     }
   } finally {
