@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import { defineApplet } from "../lib/applet.ts";
 import { AppletError, UsageError, errnoCode } from "../lib/errors.ts";
-import { Copier, cpMvStat, type CopyFlags } from "../lib/copy.ts";
+import { Copier, cpMvStat, sourcesAndTarget, type CopyFlags } from "../lib/copy.ts";
 import { absPath, concatPath, dirName, errText, fsPath, lastComponent, makeDirectory, warnBytes } from "../lib/fileops.ts";
 import { optionOrder } from "../lib/options.ts";
 import { binaryOf } from "../lib/text.ts";
@@ -65,17 +65,7 @@ defineApplet({
       reflink: reflink === "always",
     };
     const args = operands.map(binaryOf);
-    let last: string;
-    let sources: string[];
-    if (opts.t !== undefined) {
-      if (args.length < 1) throw new UsageError();
-      last = binaryOf(opts.t);
-      sources = args;
-    } else {
-      if (args.length < 2) throw new UsageError();
-      last = args[args.length - 1];
-      sources = args.slice(0, -1);
-    }
+    const { sources, last } = sourcesAndTarget(args, opts.t !== undefined ? binaryOf(opts.t) : undefined);
     const copier = new Copier(ctx, flags);
     if (opts.t === undefined && sources.length === 1) {
       // cp SOURCE DEST: a copy to DEST itself unless DEST is a directory.

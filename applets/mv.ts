@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import { defineApplet } from "../lib/applet.ts";
 import { AppletError, UsageError, errnoCode } from "../lib/errors.ts";
-import { Copier, cpMvStat, removeFile } from "../lib/copy.ts";
+import { Copier, cpMvStat, removeFile, sourcesAndTarget } from "../lib/copy.ts";
 import { absPath, askYes, concatPath, errText, fsPath, lastComponent, warnBytes } from "../lib/fileops.ts";
 import { optionOrder } from "../lib/options.ts";
 import { binaryOf, bytesOf } from "../lib/text.ts";
@@ -27,18 +27,8 @@ defineApplet({
     if (opts.t !== undefined && opts.T) throw new UsageError();
     const mode = optionOrder(opts).filter((k) => k === "f" || k === "i" || k === "n").pop();
     const args = operands.map(binaryOf);
-    let last: string;
-    let sources: string[];
-    if (opts.t !== undefined) {
-      if (args.length < 1) throw new UsageError();
-      last = binaryOf(opts.t);
-      sources = args;
-    } else {
-      if (args.length < 2) throw new UsageError();
-      if (opts.T && args.length > 2) throw new UsageError();
-      last = args[args.length - 1];
-      sources = args.slice(0, -1);
-    }
+    if (opts.T && args.length > 2) throw new UsageError(); // -T: exactly SOURCE DEST
+    const { sources, last } = sourcesAndTarget(args, opts.t !== undefined ? binaryOf(opts.t) : undefined);
     let status = 0;
     for (const src of sources) {
       let dest: string;

@@ -11,7 +11,7 @@
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import type { Context } from "./applet.ts";
-import { errnoCode } from "./errors.ts";
+import { errnoCode, UsageError } from "./errors.ts";
 import {
   absPath, askYes, concatPath, errText, fsPath, warnBytes,
   S_IFMT, S_IFDIR, S_IFREG, S_IFLNK, S_IFBLK, S_IFCHR, S_IFIFO, S_IFSOCK,
@@ -593,4 +593,17 @@ export async function cpMvStat(ctx: Context, name: string, follow: boolean): Pro
     await warnBytes(ctx, `can't stat '${name}': ${errText(err)}`);
     return -1;
   }
+}
+
+/**
+ * cp's and mv's operands: with -t DIR every operand is a source, otherwise
+ * the last one is the destination. Too few prints usage.
+ */
+export function sourcesAndTarget(args: string[], targetDir: string | undefined): { sources: string[]; last: string } {
+  if (targetDir !== undefined) {
+    if (args.length < 1) throw new UsageError();
+    return { sources: args, last: targetDir };
+  }
+  if (args.length < 2) throw new UsageError();
+  return { sources: args.slice(0, -1), last: args[args.length - 1] };
 }
