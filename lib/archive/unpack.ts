@@ -5,7 +5,7 @@
 // whole input was good, and only then is the original removed (unless -k).
 // A failure leaves the original untouched and the status 1.
 import * as fs from "node:fs";
-import { warn, type Context } from "../applet.ts";
+import { defineApplet, warn, type Context } from "../applet.ts";
 import { AppletError } from "../errors.ts";
 import { absPath, errText, fsPath, warnBytes } from "../fileops.ts";
 import { fdChunks } from "../bufio.ts";
@@ -171,4 +171,29 @@ export function detectCompression(magic: Uint8Array): "gzip" | "bzip2" | "xz" | 
   if (isBzip2Magic(magic)) return "bzip2";
   if (isXzMagic(magic)) return "xz";
   return undefined;
+}
+
+/**
+ * A decompressor's two applets, as BusyBox pairs them: NAME (bunzip2, unxz)
+ * writes FILE without its suffix, CAT (bzcat, xzcat) writes to stdout.
+ */
+export function defineUnpackApplets(name: string, cat: string, transform: Transform, newName: (file: string) => string | undefined): void {
+  defineApplet({
+    name,
+    usage: "[-cfk] [FILE]...",
+    summary: "Decompress FILEs (or stdin)",
+    options: ["-c  Write to stdout", "-f  Force", "-k  Keep input files", "-t  Test integrity", "-d", "-q", "-v"],
+    run(ctx, opts, files) {
+      return bbunpack(ctx, files, { stdout: !!opts.c, test: !!opts.t, force: !!opts.f, keep: !!opts.k, verbose: !!opts.v, transform, newName });
+    },
+  });
+  defineApplet({
+    name: cat,
+    usage: "[FILE]...",
+    summary: "Decompress to stdout",
+    options: ["-c", "-f", "-k", "-t", "-d", "-q", "-v"],
+    run(ctx, opts, files) {
+      return bbunpack(ctx, files, { stdout: true, test: !!opts.t, force: !!opts.f, keep: true, transform, newName: () => undefined });
+    },
+  });
 }
