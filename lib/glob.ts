@@ -93,3 +93,15 @@ export function fnmatch(pattern: string, text: string, o: GlobOptions = {}): boo
 export function hasGlobChars(s: string): boolean {
   return /(^|[^\\])[*?[]/.test(s);
 }
+
+/** Whether a pattern can match anything but itself: an unescaped "*" or "?",
+ *  or a "[" that has its closing "]" (a lone "[", as in `[ -n x ]`, is literal). */
+export function hasGlobMagic(p: string): boolean {
+  for (let i = 0; i < p.length; i++) {
+    const c = p[i];
+    if (c === "\\") i++;
+    else if (c === "*" || c === "?") return true;
+    else if (c === "[" && findBracketEnd(p, i) > 0) return true;
+  }
+  return false;
+}

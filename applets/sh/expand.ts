@@ -10,7 +10,7 @@ import * as path from "node:path";
 import type { Node, Part, Word } from "./ast.ts";
 import { ArithError, evalArith, type ArithVars } from "./arith.ts";
 import { ShellError, type Shell } from "./state.ts";
-import { compileGlob, globToRegexSource } from "../../lib/glob.ts";
+import { compileGlob, globToRegexSource, hasGlobMagic } from "../../lib/glob.ts";
 import { userByName } from "../../lib/users.ts";
 
 interface Seg {
@@ -226,7 +226,7 @@ async function transform(sh: Shell, p: Extract<Part, { k: "param" }>, v: string)
   }
   const pat = await expandPattern(sh, p.arg!);
   if (op === "#" || op === "##") {
-    const re = compileGlob(pat);
+    const re = shellPattern(pat);
     if (op === "#") {
       for (let i = 0; i <= v.length; i++) if (re.test(v.slice(0, i))) return v.slice(i);
     } else {
@@ -235,7 +235,7 @@ async function transform(sh: Shell, p: Extract<Part, { k: "param" }>, v: string)
     return v;
   }
   if (op === "%" || op === "%%") {
-    const re = compileGlob(pat);
+    const re = shellPattern(pat);
     if (op === "%") {
       for (let i = v.length; i >= 0; i--) if (re.test(v.slice(i))) return v.slice(0, i);
     } else {
@@ -335,7 +335,7 @@ export async function expandWords(sh: Shell, words: Word[]): Promise<string[]> {
     const segs: Seg[] = [];
     await expandParts(sh, w.parts, false, segs, true);
     for (const f of splitFields(sh, segs)) {
-      if (f.glob && !sh.opts.has("noglob")) {
+      if (f.glob && !sh.opts.has("noglob") && hasGlobMagic(f.pat)) {
         const m = glob(sh.cwd, f.pat);
         if (m.length) {
           out.push(...m);
@@ -380,7 +380,7 @@ export function glob(cwd: string, pattern: string): string[] {
     const comp = comps[i];
     const last = i === comps.length - 1;
     const next: string[] = [];
-    if (!/(^|[^\\])[*?[]/.test(comp)) {
+    if (!hasGlobMagic(comp)) {
       const name = comp.replace(/\\(.)/g, "$1");
       for (const b of bases) {
         const p = b + name;
@@ -434,5 +434,19 @@ function isDir(cwd: string, p: string): boolean {
 
 /** Does `s` match the shell pattern `pat`? */
 export function patternMatch(pat: string, s: string): boolean {
-  return compileGlob(pat).test(s);
+  return shellPattern(pat).test(s);
+}
+
+// Loops and functions test the same few patterns over and over; compiling
+// each once saves most of a case statement's cost.
+const patternCache = new Map<string, RegExp>();
+
+function shellPattern(pat: string): RegExp {
+  let re = patternCache.get(pat);
+  if (!re) {
+    if (patternCache.size >= 512) patternCache.clear();
+    re = compileGlob(pat);
+    patternCache.set(pat, re);
+  }
+  return re;
 }
