@@ -4,8 +4,7 @@
 // every line start across all files, as "%6u  ".
 import { defineApplet, warn, type Context } from "../lib/applet.ts";
 import { errorMessage } from "../lib/errors.ts";
-import { openInput } from "../lib/fsutil.ts";
-import { lineBatches, openOrWarn, TextOut } from "../lib/textio.ts";
+import { eachInput, lineBatches, TextOut } from "../lib/textio.ts";
 
 defineApplet({
   name: "cat",
@@ -25,24 +24,14 @@ defineApplet({
     if (opts.A) opts.v = opts.t = opts.e = 1;
     if (opts.v || opts.t || opts.e) return catVisible(ctx, files, !!opts.t, !!opts.e, !!(opts.n || opts.b), !!opts.b);
     if (opts.n || opts.b) return catNumbered(ctx, files, !!opts.b);
-    let status = 0;
-    for (const file of files) {
-      let input;
-      try {
-        input = openInput(ctx, file);
-      } catch (err) {
-        await warn(ctx, `can't open '${file}': ${errorMessage(err)}`);
-        status = 1;
-        continue;
-      }
+    return eachInput(ctx, files, async (input) => {
       try {
         for await (const chunk of input.chunks()) await ctx.stdout.write(chunk);
       } catch (err) {
         await warn(ctx, `read error: ${errorMessage(err)}`);
-        status = 1;
+        return 1;
       }
-    }
-    return status;
+    }, "cant-open");
   },
 });
 
@@ -50,13 +39,7 @@ defineApplet({
 async function catNumbered(ctx: Context, files: string[], nonEmptyOnly: boolean): Promise<number> {
   const out = new TextOut(ctx.stdout);
   let n = 1;
-  let status = 0;
-  for (const file of files) {
-    const input = await openOrWarn(ctx, file);
-    if (!input) {
-      status = 1;
-      continue;
-    }
+  const status = await eachInput(ctx, files, async (input) => {
     try {
       for await (const { lines } of lineBatches(input, "\n", true)) {
         for (const line of lines) {
@@ -68,7 +51,7 @@ async function catNumbered(ctx: Context, files: string[], nonEmptyOnly: boolean)
     } catch {
       // getline() failing on a directory or a device reads as end of file.
     }
-  }
+  });
   await out.flush();
   return status;
 }
@@ -99,15 +82,9 @@ export function visibleTable(showTabs: boolean, showEnds: boolean): string[] {
 async function catVisible(ctx: Context, files: string[], showTabs: boolean, showEnds: boolean, number: boolean, nonEmptyOnly: boolean): Promise<number> {
   const table = visibleTable(showTabs, showEnds);
   const out = new TextOut(ctx.stdout);
-  let status = 0;
   let atLineStart = number;
   let lineno = 0;
-  for (const file of files) {
-    const input = await openOrWarn(ctx, file, "cant-open");
-    if (!input) {
-      status = 1;
-      continue;
-    }
+  const status = await eachInput(ctx, files, async (input) => {
     try {
       for await (const chunk of input.chunks()) {
         let s = "";
@@ -123,9 +100,9 @@ async function catVisible(ctx: Context, files: string[], showTabs: boolean, show
         await out.drain();
       }
     } catch {
-      status = 1; // a read error ends the file without a message
+      return 1; // a read error ends the file without a message
     }
-  }
+  }, "cant-open");
   await out.flush();
   return status;
 }

@@ -8,7 +8,7 @@ import { optionOrder } from "../lib/options.ts";
 import { parseSuffixed32 } from "../lib/numbers.ts";
 import { compileRegex } from "../lib/regex.ts";
 import { binaryOf } from "../lib/text.ts";
-import { lineBatches, openOrWarn, TextOut } from "../lib/textio.ts";
+import { eachInput, lineBatches, TextOut } from "../lib/textio.ts";
 
 interface Range { start: number; end: number }
 
@@ -58,17 +58,8 @@ defineApplet({
       noSort: !!opts.D,
       mode: !fields ? "chars" : !regexMode && delim[0] === "\n" ? "lines" : "fields",
     };
-    if (files.length === 0) files = ["-"];
-    let status = 0;
     const out = new TextOut(ctx.stdout);
-    for (const file of files) {
-      const input = await openOrWarn(ctx, file);
-      if (!input) {
-        status = 1;
-        continue;
-      }
-      await cutFile(ctx, input, cutter, out);
-    }
+    const status = await eachInput(ctx, files, (input) => cutFile(ctx, input, cutter, out));
     await out.flush();
     return status;
   },

@@ -4,7 +4,7 @@
 import { defineApplet } from "../lib/applet.ts";
 import { parseNumber } from "../lib/numbers.ts";
 import { binaryOf } from "../lib/text.ts";
-import { lineBatches, openOrWarn, TextOut } from "../lib/textio.ts";
+import { eachInput, lineBatches, TextOut } from "../lib/textio.ts";
 
 defineApplet({
   name: "nl",
@@ -25,15 +25,8 @@ defineApplet({
     const width = opts.w !== undefined ? parseNumber(opts.w) : 6;
     const sep = opts.s !== undefined ? binaryOf(opts.s) : "\t";
     const blank = " ".repeat(width + sep.length);
-    if (files.length === 0) files = ["-"];
-    let status = 0;
     const out = new TextOut(ctx.stdout);
-    for (const file of files) {
-      const input = await openOrWarn(ctx, file);
-      if (!input) {
-        status = 1;
-        continue;
-      }
+    const status = await eachInput(ctx, files, async (input) => {
       for await (const { lines } of lineBatches(input, "\n", true)) {
         for (const line of lines) {
           const numbered = style === "a" || (style === "t" && line.length > 0);
@@ -44,7 +37,7 @@ defineApplet({
         }
         await out.drain();
       }
-    }
+    });
     await out.flush();
     return status;
   },

@@ -7,7 +7,7 @@ import { defineApplet, warn } from "../lib/applet.ts";
 import { errorMessage } from "../lib/errors.ts";
 import type { Reader } from "../lib/io.ts";
 import { utf8Locale } from "../lib/text.ts";
-import { openOrWarn } from "../lib/textio.ts";
+import { eachInput } from "../lib/textio.ts";
 
 const LINES = 0, WORDS = 1, CHARS = 2, BYTES = 3, LENGTH = 4;
 
@@ -30,7 +30,6 @@ defineApplet({
     }
     const bare = files.length === 1 && nWanted === 1;
     const totals: Counts = [0, 0, 0, 0, 0];
-    let status = 0;
     const print = async (c: Counts, name: string) => {
       let s = "";
       for (let u = 0; u < 5; u++) {
@@ -39,25 +38,22 @@ defineApplet({
       }
       await ctx.stdout.write(Buffer.from(s + nameSuffix(name), "latin1"));
     };
-    for (const file of files) {
-      const input = await openOrWarn(ctx, file);
-      if (!input) {
-        status = 1;
-        continue;
-      }
+    const status = await eachInput(ctx, files, async (input, file) => {
       const counts: Counts = [0, 0, 0, 0, 0];
+      let failed = 0;
       try {
         await count(input, counts, want);
         // In the C locale a character is a byte.
         if (!utf8Locale(ctx.env)) counts[CHARS] = counts[BYTES];
       } catch (err) {
         await warn(ctx, `${file}: ${errorMessage(err)}`);
-        status = 1;
+        failed = 1;
       }
       for (let u = 0; u < 4; u++) totals[u] += counts[u];
       totals[LENGTH] = Math.max(totals[LENGTH], counts[LENGTH]);
       await print(counts, file);
-    }
+      return failed;
+    });
     if (files.length > 1) await print(totals, "total");
     return status;
   },

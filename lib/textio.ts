@@ -140,15 +140,8 @@ export class TextOut {
  * reported and the rest go on; the status is 1 if any failed.
  */
 export async function mapLines(ctx: Context, files: string[], fn: (line: string) => string): Promise<number> {
-  if (files.length === 0) files = ["-"];
-  let status = 0;
   const out = new TextOut(ctx.stdout);
-  for (const file of files) {
-    const input = await openOrWarn(ctx, file);
-    if (!input) {
-      status = 1;
-      continue;
-    }
+  const status = await eachInput(ctx, files, async (input) => {
     for await (const { lines, partial } of lineBatches(input)) {
       for (let i = 0; i < lines.length; i++) {
         const r = fn(lines[i]);
@@ -156,7 +149,26 @@ export async function mapLines(ctx: Context, files: string[], fn: (line: string)
       }
       await out.drain();
     }
-  }
+  });
   await out.flush();
+  return status;
+}
+
+/**
+ * `fn` on each operand opened as input (stdin for none or "-"), in order. One
+ * that cannot be opened is reported (see openOrWarn) and skipped. The status
+ * is 1 if any failed to open or `fn` returned non-zero for it, else 0.
+ */
+export async function eachInput(
+  ctx: Context,
+  files: string[],
+  fn: (input: Reader, name: string) => Promise<number | void>,
+  style: "perror" | "cant-open" = "perror",
+): Promise<number> {
+  let status = 0;
+  for (const file of files.length ? files : ["-"]) {
+    const input = await openOrWarn(ctx, file, style);
+    if (!input || (await fn(input, file))) status = 1;
+  }
   return status;
 }
