@@ -91,9 +91,11 @@ describe.runIf(imageExists("x86_64"))("x86_64 default image: OpenRC runlevels", 
       timeoutMs: 240_000,
     });
     const c = r.console.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "");
-    for (const step of ["Setting hostname to", "Mounting local filesystems", "Starting syslog", "Starting crond"]) expect(c).toContain(step);
+    for (const step of ["Setting hostname to", "Mounting local filesystems", "Starting syslog", "Starting crond", "Starting klogd"]) expect(c).toContain(step);
+    expect(c).toMatch(/Setting the system time from the hardware clock \(UTC\) \.\.\.\s*\[ ok \]/);
     expect(c).toMatch(/Runlevel: boot[\s\S]*hostname\s+\[\s+started\s+\]/);
     expect(c).toMatch(/Runlevel: default[\s\S]*syslog\s+\[\s+started\s+\]/);
+    expect(c).toMatch(/Runlevel: default[\s\S]*klogd\s+\[\s+started\s+\]/);
     expect(c).toMatch(/Stopping syslog[\s\S]*Starting syslog/);
     expect(c).toContain("RESTART=0");
     expect(c).toMatch(/^1\n/m); // logread found the message once

@@ -368,6 +368,8 @@ rc-service lo frobnicate; echo "rc=$?"`);
       fs.cpSync(path.join(ROOT, "rootfs/etc"), path.join(root, "etc"), { recursive: true, verbatimSymlinks: true });
       for (const f of ["passwd", "group"]) fs.copyFileSync(`/etc/${f}`, path.join(root, "etc", f));
       fs.writeFileSync(path.join(root, "etc/hostname"), "pika-test\n");
+      // The host's clock is not ours to set (the QEMU boot test covers hwclock).
+      fs.appendFileSync(path.join(root, "etc/conf.d/hwclock"), 'clock_hctosys="NO"\n');
       const r = spawnSync("unshare", ["--pid", "--fork", "--mount", "--mount-proc", "--uts", "--kill-child", "bash", "--norc", "--noprofile", "-c", `
 mount --make-rprivate / 2>/dev/null
 mount --bind ${root}/etc /etc && mount -t tmpfs tmpfs /run && mount -t tmpfs tmpfs /var || exit 99
