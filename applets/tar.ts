@@ -20,7 +20,7 @@ import { modeString } from "../lib/mode.ts";
 import { localTm } from "../lib/datestr.ts";
 import { bytesOf, binaryOf } from "../lib/text.ts";
 import {
-  addressOf, AT_FDCWD, closeFd, errnoName, O_CLOEXEC, openAt, readAt, readDirFd, SF, SF_COUNT, statFields, type DirEntry,
+  addressOf, AT_FDCWD, closeFd, errnoName, O_CLOEXEC, openAt, readAt, readDirNames, SF, SF_COUNT, statFields,
 } from "../lib/syscalls.ts";
 import { groupName, userName } from "../lib/users.ts";
 import { ByteSource } from "../lib/archive/bytesource.ts";
@@ -292,12 +292,12 @@ async function toCommand(t: Tar, e: TarEntry, name: string, src: ByteSource): Pr
 
 // ---- create ----
 
-const OUT_BLOCK = 1 << 20;
+const OUT_BLOCK = 256 * 1024;
 
 /**
  * Gathers archive bytes into large zeroed blocks, filled in place (headers,
  * file data read straight in). Blocks the writer is done with come back
- * through release(): fresh 1 MiB blocks cost page faults for every 4 KiB.
+ * through release(): fresh blocks cost a page fault for every 4 KiB.
  */
 class Blocks {
   private spare: Uint8Array[] = [];
@@ -405,6 +405,8 @@ async function* produce(t: Tar, names: string[], archiveIno: [number, number] | 
   const links = new Map<string, string>();
   const users = new Map<number, string>();
   const groups = new Map<number, string>();
+  // Most members share one owner: the last one's names are kept at hand.
+  let lastUid = -1, lastGid = -1;
   const follow = !!opts.h;
   const recurse = !opts["no-recursion"];
   const verbose = opts.v ? (t.file === "-" ? ctx.stderr : ctx.stdout) : undefined;
@@ -447,8 +449,14 @@ async function* produce(t: Tar, names: string[], archiveIno: [number, number] | 
       e.mode = mode;
       e.uid = uid;
       e.gid = gid;
-      e.uname = users.get(uid) ?? (users.set(uid, userName(uid) ?? String(uid)), users.get(uid)!);
-      e.gname = groups.get(gid) ?? (groups.set(gid, groupName(gid) ?? String(gid)), groups.get(gid)!);
+      if (uid !== lastUid) {
+        e.uname = users.get(uid) ?? (users.set(uid, userName(uid) ?? String(uid)), users.get(uid)!);
+        lastUid = uid;
+      }
+      if (gid !== lastGid) {
+        e.gname = groups.get(gid) ?? (groups.set(gid, groupName(gid) ?? String(gid)), groups.get(gid)!);
+        lastGid = gid;
+      }
       e.size = 0;
       e.mtime = sf[SF.mtime];
       e.type = "0";
@@ -520,9 +528,9 @@ async function* produce(t: Tar, names: string[], archiveIno: [number, number] | 
           await warn(`${name}: ${errnoText(-dfd)}`);
           continue;
         }
-        let kids: DirEntry[];
+        let kids: string[];
         try {
-          kids = readDirFd(dfd);
+          kids = readDirNames(dfd);
         } catch (err) {
           await warn(`${name}: ${errText(err)}`);
           continue;
@@ -530,7 +538,7 @@ async function* produce(t: Tar, names: string[], archiveIno: [number, number] | 
           closeFd(dfd);
         }
         const prefix = name.endsWith("/") ? name : name + "/";
-        for (let i = kids.length - 1; i >= 0; i--) stack.push(prefix + kids[i].name);
+        for (let i = kids.length - 1; i >= 0; i--) stack.push(prefix + kids[i]);
       }
     }
   } finally {

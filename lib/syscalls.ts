@@ -348,22 +348,34 @@ let direntBuf: Buffer | undefined;
  * without "." and "..". Names are bytes, as latin1 strings.
  */
 export function readDirFd(fd: number): DirEntry[] {
+  const out: DirEntry[] = [];
+  eachDirEntry(fd, (name, type) => out.push({ name, type }));
+  return out;
+}
+
+/** readDirFd()'s names only, without an object per entry (tar c of many files). */
+export function readDirNames(fd: number): string[] {
+  const out: string[] = [];
+  eachDirEntry(fd, (name) => out.push(name));
+  return out;
+}
+
+function eachDirEntry(fd: number, each: (name: string, type: number) => void): void {
   const nr = layoutFor(SYS_GETDENTS64, "getdents64");
   direntBuf ??= Buffer.allocUnsafe(64 * 1024);
   const buf = direntBuf;
-  const out: DirEntry[] = [];
   const getdents = lib().syscall;
   for (;;) {
     const n = Number(getdents(nr, fd, buf, 65536n));
     if (n < 0) fail("getdents64");
-    if (n === 0) return out;
+    if (n === 0) return;
     for (let off = 0; off < n; ) {
       const reclen = buf[off + 16] | (buf[off + 17] << 8);
       const start = off + 19;
       const end = buf.indexOf(0, start);
       // Skip "." and "..".
       if (!(buf[start] === 46 && (end === start + 1 || (end === start + 2 && buf[start + 1] === 46)))) {
-        out.push({ name: (buf as any).latin1Slice(start, end), type: buf[off + 18] });
+        each((buf as any).latin1Slice(start, end), buf[off + 18]);
       }
       off += reclen;
     }
