@@ -20,7 +20,7 @@ import { modeString } from "../lib/mode.ts";
 import { localTm } from "../lib/datestr.ts";
 import { bytesOf, binaryOf } from "../lib/text.ts";
 import {
-  addressOf, AT_FDCWD, closeFd, errnoName, O_CLOEXEC, openAt, readAt, readDirNames, SF, SF_COUNT, statFields,
+  addressOf, AT_FDCWD, closeFd, errnoName, FdCloser, O_CLOEXEC, openAt, readAt, readDirNames, SF, SF_COUNT, statFields,
 } from "../lib/syscalls.ts";
 import { groupName, userName } from "../lib/users.ts";
 import { ByteSource } from "../lib/archive/bytesource.ts";
@@ -393,7 +393,7 @@ async function create(t: Tar, names: string[]): Promise<number> {
 
 const O_READ = fs.constants.O_RDONLY | O_CLOEXEC;
 const errnoText = (e: number) => describeErrno(errnoName(e), e);
-const EINTR = osConstants.errno.EINTR;
+const { EINTR, EMFILE } = osConstants.errno;
 
 // The walk makes raw system calls (statFields, openAt, readAt, closeFd) on
 // names relative to a descriptor of t.dir, and reuses one entry and one stat
@@ -421,6 +421,14 @@ async function* produce(t: Tar, names: string[], archiveIno: [number, number] | 
   };
   const dirfd = openAt(AT_FDCWD, t.dir, O_READ | fs.constants.O_DIRECTORY);
   if (dirfd < 0) throw new AppletError(`can't change directory to '${t.dir}': ${errnoText(-dirfd)}`);
+  // Members' descriptors are closed 64 at a time: a close per small file is a fifth of the work.
+  const closer = new FdCloser();
+  const open = (name: string, flags: number) => {
+    const fd = openAt(dirfd, name, flags);
+    if (fd !== -EMFILE) return fd;
+    closer.flush(); // the descriptors held for closing are in the way
+    return openAt(dirfd, name, flags);
+  };
   const sf = new Float64Array(SF_COUNT);
   const e: TarEntry = { name: "", mode: 0, uid: 0, gid: 0, uname: "", gname: "", size: 0, mtime: 0, type: "0", linkname: "", devmajor: 0, devminor: 0 };
 
@@ -495,7 +503,7 @@ async function* produce(t: Tar, names: string[], archiveIno: [number, number] | 
       }
       let fd = -1;
       if (data) {
-        fd = openAt(dirfd, name, O_READ);
+        fd = open(name, O_READ);
         if (fd < 0) {
           await warn(`can't open '${name}': ${errnoText(-fd)}`);
           continue;
@@ -513,7 +521,7 @@ async function* produce(t: Tar, names: string[], archiveIno: [number, number] | 
             if (out.ready.length) yield* out.take();
           }
         } finally {
-          closeFd(fd);
+          closer.close(fd);
         }
         const pad = (BLOCK - (e.size % BLOCK)) % BLOCK;
         if (pad) {
@@ -523,7 +531,7 @@ async function* produce(t: Tar, names: string[], archiveIno: [number, number] | 
       }
       if (out.ready.length) yield* out.take();
       if (e.type === "5" && recurse) {
-        const dfd = openAt(dirfd, name, O_READ | fs.constants.O_DIRECTORY);
+        const dfd = open(name, O_READ | fs.constants.O_DIRECTORY);
         if (dfd < 0) {
           await warn(`${name}: ${errnoText(-dfd)}`);
           continue;
@@ -542,6 +550,7 @@ async function* produce(t: Tar, names: string[], archiveIno: [number, number] | 
       }
     }
   } finally {
+    closer.flush();
     closeFd(dirfd);
   }
 
