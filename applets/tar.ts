@@ -15,7 +15,7 @@ import {
   absPath, concatPath, errText, fsPath, warnBytes, S_IFMT, S_IFDIR, S_IFLNK, S_IFIFO, S_IFCHR, S_IFBLK, S_IFSOCK,
 } from "../lib/fileops.ts";
 import { fdChunks } from "../lib/bufio.ts";
-import { fnmatch } from "../lib/glob.ts";
+import { compileGlob, fnmatch } from "../lib/glob.ts";
 import { modeString } from "../lib/mode.ts";
 import { localTm } from "../lib/datestr.ts";
 import { bytesOf, binaryOf } from "../lib/text.ts";
@@ -29,7 +29,7 @@ import { Extractor, PrefixStripper, stripUnsafePrefix } from "../lib/archive/ext
 // Compression and child processes are loaded when used: tar c of plain
 // files should not pay for node:zlib at start-up.
 const unpack = () => import("../lib/archive/unpack.ts");
-const external = () => import("../lib/archive/external.ts");
+const externalModule = () => import("../lib/archive/external.ts");
 
 const OPTIONS = [
   "-c  Create",
@@ -85,8 +85,10 @@ const applet = defineApplet({
     if (order.length) method = ({ z: "gzip", j: "bzip2", J: "xz" } as const)[order[order.length - 1] as "z" | "j" | "J"];
     const file: string = opts.f === undefined ? "-" : binaryOf(opts.f);
     if (opts.a && !method && file !== "-") method = byExtension(file);
-    const names = operands.map(binaryOf);
+    // As BusyBox: names from -T first, then the operands; -X patterns and --exclude ones.
+    const names: string[] = [];
     for (const t of opts.T as string[]) names.push(...(await readList(ctx, binaryOf(t))));
+    names.push(...operands.map((o) => dropTrailingSlash(binaryOf(o))));
     const excludes: string[] = (opts.exclude as string[]).map(binaryOf);
     for (const x of opts.X as string[]) excludes.push(...(await readList(ctx, binaryOf(x))));
     let dir = ctx.cwd;
@@ -124,7 +126,12 @@ function byExtension(name: string): Method | undefined {
   return undefined;
 }
 
-/** Lines of a name list (-T, -X); "-" is stdin. */
+/** One trailing "/" goes, unless the name is just "/" (BusyBox's last_char_is() trim). */
+function dropTrailingSlash(name: string): string {
+  return name.length > 1 && name.endsWith("/") ? name.slice(0, -1) : name;
+}
+
+/** Lines of a name list (-T, -X), "-" being stdin, each without one trailing "/". Empty lines stay, as in BusyBox. */
 async function readList(ctx: Context, name: string): Promise<string[]> {
   let text: string;
   try {
@@ -136,7 +143,31 @@ async function readList(ctx: Context, name: string): Promise<string[]> {
   } catch (err) {
     throw new AppletError(`can't open '${name}': ${errText(err)}`);
   }
-  return text.split("\n").filter((l) => l !== "");
+  const lines = text.split("\n");
+  if (lines[lines.length - 1] === "") lines.pop();
+  return lines.map(dropTrailingSlash);
+}
+
+/**
+ * BusyBox's exclude_file() for tar c: a pattern ("*" not matching "/")
+ * matches the member name from the start of any of its components on, and
+ * a directory's pattern its contents too; one starting with "/" matches from
+ * the start only.
+ */
+function excluder(patterns: string[]): (name: string) => boolean {
+  const compiled = patterns.map((p) => ({ anchored: p.startsWith("/"), re: compileGlob(p, { pathname: true, leadingDir: true }) }));
+  return (name) => {
+    for (const { anchored, re } of compiled) {
+      if (anchored) {
+        if (re.test(name)) return true;
+        continue;
+      }
+      for (let i = 0; i < name.length; i++) {
+        if ((i === 0 || name[i - 1] === "/") && name[i] !== "/" && re.test(i ? name.slice(i) : name)) return true;
+      }
+    }
+    return false;
+  };
 }
 
 // ---- listing ----
@@ -195,6 +226,7 @@ async function extract(t: Tar, operands: string[]): Promise<number> {
   const { decoder, detectCompression } = await unpack();
   const method = t.method ?? detectCompression(magic);
   const src = method ? new ByteSource(decoder(method)(raw)) : raw;
+  // Member names are compared without their trailing "/", so the patterns are too.
   const accept = operands.map((p) => p.replace(/\/+$/, "") || p);
   const reject = t.excludes.map((p) => p.replace(/\/+$/, "") || p);
   const passed = new Set<string>();
@@ -282,7 +314,7 @@ async function toCommand(t: Tar, e: TarEntry, name: string, src: ByteSource): Pr
     TAR_UID: String(e.uid),
     TAR_GID: String(e.gid),
   };
-  const { externalFilter } = await external();
+  const { externalFilter } = await externalModule();
   const sink = await externalFilter(t.ctx, ["/bin/sh", "-c", t.opts["to-command"]], src.take(e.size), { env, cwd: t.dir, inheritStdout: true });
   for await (const _ of sink.output);
   const code = await sink.exited;
@@ -361,7 +393,7 @@ async function create(t: Tar, names: string[]): Promise<number> {
   let stream: AsyncIterable<Uint8Array> = produce(t, names, archiveIno, state, out);
   if (t.method === "gzip") stream = (await import("../lib/archive/gzip.ts")).gzip(stream, { level: 6 });
   else if (t.method) {
-    const { externalFilter } = await external();
+    const { externalFilter } = await externalModule();
     const f = await externalFilter(ctx, [t.method, "-c"], stream, {});
     stream = f.output;
   }
@@ -410,11 +442,7 @@ async function* produce(t: Tar, names: string[], archiveIno: [number, number] | 
   const follow = !!opts.h;
   const recurse = !opts["no-recursion"];
   const verbose = opts.v ? (t.file === "-" ? ctx.stderr : ctx.stdout) : undefined;
-  const excluded = (name: string) => {
-    if (!t.excludes.length) return false;
-    const base = name.slice(name.lastIndexOf("/") + 1);
-    return t.excludes.some((p) => fnmatch(p, name) || fnmatch(p, base) || name.startsWith(p.replace(/\/+$/, "") + "/"));
-  };
+  const excluded = t.excludes.length ? excluder(t.excludes) : undefined;
   const warn = async (message: string) => {
     await warnBytes(ctx, message);
     state.status = 1;
@@ -438,7 +466,6 @@ async function* produce(t: Tar, names: string[], archiveIno: [number, number] | 
     const stack = [...names].reverse();
     while (stack.length) {
       const name = stack.pop()!;
-      if (excluded(name)) continue;
       const err = statFields(dirfd, name, follow, sf);
       if (err) {
         await warn(`${name}: ${errnoText(err)}`);
@@ -452,6 +479,8 @@ async function* produce(t: Tar, names: string[], archiveIno: [number, number] | 
       const kind = mode & S_IFMT;
       const header = stripUnsafePrefix(name) === name ? name : await stripper.strip(name);
       if (header === "" && kind !== S_IFDIR) continue;
+      // Checked after the stat, as BusyBox does: a missing name is an error even when excluded.
+      if (excluded?.(header)) continue;
       const uid = sf[SF.uid], gid = sf[SF.gid];
       e.name = header;
       e.mode = mode;
