@@ -61,7 +61,14 @@ const OPTIONS = [
   "--to-command COMMAND  Pipe files to COMMAND",
 ];
 
-type Method = "gzip" | "bzip2" | "xz";
+type Method = "gzip" | "bzip2" | "xz" | "compress" | "lzma";
+
+const METHOD_OF_OPTION: Record<string, Method> = { z: "gzip", j: "bzip2", J: "xz", Z: "compress", lzma: "lzma" };
+
+// Compressing runs the program (except gzip, done in-process), as BusyBox
+// does. BusyBox decodes .Z and .lzma itself; we have no decoders for those
+// and run these instead (on a system without them, "can't execute").
+const EXTERNAL_DECODER: Partial<Record<Method, string>> = { compress: "uncompress", lzma: "unlzma" };
 
 const applet = defineApplet({
   name: "tar",
@@ -79,10 +86,9 @@ const applet = defineApplet({
     const { opts, operands } = parseOptions(spec, args);
     const modes = (opts.c ? 1 : 0) + (opts.x ? 1 : 0) + (opts.t ? 1 : 0);
     if (modes !== 1) throw new UsageError();
-    if (opts.Z || opts.lzma) throw new AppletError(`${opts.Z ? "compress" : "lzma"} compression is not supported`);
-    let method: Method | undefined = opts.z ? "gzip" : opts.j ? "bzip2" : opts.J ? "xz" : undefined;
-    const order = optionOrder(opts).filter((k) => k === "z" || k === "j" || k === "J");
-    if (order.length) method = ({ z: "gzip", j: "bzip2", J: "xz" } as const)[order[order.length - 1] as "z" | "j" | "J"];
+    // The last compression option given wins.
+    const order = optionOrder(opts).filter((k) => k in METHOD_OF_OPTION);
+    let method: Method | undefined = order.length ? METHOD_OF_OPTION[order[order.length - 1]] : undefined;
     const file: string = opts.f === undefined ? "-" : binaryOf(opts.f);
     if (opts.a && !method && file !== "-") method = byExtension(file);
     // As BusyBox: names from -T first, then the operands; -X patterns and --exclude ones.
@@ -221,11 +227,18 @@ function openArchive(t: Tar): AsyncIterable<Uint8Array> {
 
 async function extract(t: Tar, operands: string[]): Promise<number> {
   const { ctx, opts } = t;
-  const raw = new ByteSource(openArchive(t));
-  const magic = await raw.peek(6);
-  const { decoder, detectCompression } = await unpack();
-  const method = t.method ?? detectCompression(magic);
-  const src = method ? new ByteSource(decoder(method)(raw)) : raw;
+  let src: ByteSource;
+  const external = t.method && EXTERNAL_DECODER[t.method];
+  if (external) {
+    const { externalFilter } = await externalModule();
+    src = new ByteSource((await externalFilter(ctx, [external, "-c"], openArchive(t), {})).output);
+  } else {
+    const raw = new ByteSource(openArchive(t));
+    const magic = await raw.peek(6);
+    const { decoder, detectCompression } = await unpack();
+    const method = (t.method ?? detectCompression(magic)) as "gzip" | "bzip2" | "xz" | undefined;
+    src = method ? new ByteSource(decoder(method)(raw)) : raw;
+  }
   // Member names are compared without their trailing "/", so the patterns are too.
   const accept = operands.map((p) => p.replace(/\/+$/, "") || p);
   const reject = t.excludes.map((p) => p.replace(/\/+$/, "") || p);

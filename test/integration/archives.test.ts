@@ -658,6 +658,53 @@ describe.runIf(havePika() && haveTools)("tar -T, -X, --exclude", () => {
   }
 });
 
+// BusyBox compresses with -Z and --lzma by running compress and lzma (and
+// reads both itself); we run those, and uncompress and unlzma to read.
+describe.runIf(havePika() && haveTools)("tar -Z, --lzma", () => {
+  differential(APPLETS, [
+    c("tar", ["cZf", "x.tar.Z", "src/d/a.txt"], { name: "tar cZf: runs compress (or says it can't)" }),
+    c("tar", ["x", "--lzma", "-f", "nothere.lzma"]),
+  ], fixture);
+
+  it.runIf(have("lzma") && have("unlzma"))("tar c --lzma writes busybox's archive through lzma, and reads it back", () => {
+    const a = tempDir("pika-lz-");
+    try {
+      fixture(a);
+      const src = path.join(a, "src");
+      const ours = runIn("pika", "tar", ["c", "--lzma", "-f", "../ours.tlz", "d"], src);
+      const theirs = runIn("busybox", "tar", ["c", "--lzma", "-f", "../theirs.tlz", "d"], src);
+      expect(ours.status, ours.stderr).toBe(0);
+      expect(theirs.status).toBe(0);
+      const unlzma = (f: string) => spawnSync("unlzma", ["-c", f], { cwd: a, maxBuffer: 1 << 30 }).stdout;
+      expect(Buffer.compare(unlzma("ours.tlz"), unlzma("theirs.tlz"))).toBe(0);
+      // Read back by each other: the same verbose listing and the same tree.
+      const listOurs = runIn("pika", "tar", ["tv", "--lzma", "-f", "theirs.tlz"], a);
+      const listTheirs = runIn("busybox", "tar", ["tv", "--lzma", "-f", "ours.tlz"], a);
+      expect(listOurs.status, listOurs.stderr).toBe(0);
+      expect(listOurs.stdout.toString("latin1")).toBe(listTheirs.stdout.toString("latin1"));
+      for (const [who, dir] of [["pika", "x"], ["busybox", "y"]] as const) {
+        fs.mkdirSync(path.join(a, dir));
+        expect(runIn(who, "tar", ["x", "--lzma", "-f", "../ours.tlz"], path.join(a, dir)).status).toBe(0);
+      }
+      expect(tree(path.join(a, "x"), { mtimes: true })).toEqual(tree(path.join(a, "y"), { mtimes: true }));
+    } finally {
+      fs.rmSync(a, { recursive: true, force: true });
+    }
+  });
+
+  it("tar -Z on data that is not compressed fails with a tar: message", () => {
+    const a = tempDir("pika-z-");
+    try {
+      fixture(a);
+      const r = runIn("pika", "tar", ["tZf", "gnu.tar"], a);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(/^(tar: can't execute 'uncompress'.*|[^]*tar: uncompress exited with status \d+)\n$/);
+    } finally {
+      fs.rmSync(a, { recursive: true, force: true });
+    }
+  });
+});
+
 describe.runIf(havePika() && haveTools)("cpio", () => {
   differential(APPLETS, [
     c("cpio", ["-t", "-F", "gnu.cpio"]),
