@@ -2,10 +2,12 @@
 // ustar/GNU/pax reading (lib/archive/tar.ts), GNU-format writing with
 // LongLink names, gzip through node:zlib, bzip2 and xz decoded in-process
 // (compressing with them runs the external bzip2/xz, as BusyBox does),
+// -Z and --lzma through the external compress/uncompress and lzma/unlzma,
 // compression detected from the data when reading. Extraction goes through
 // lib/archive/extract.ts: nothing is written outside the target directory,
 // files land under a temporary name and are renamed into place.
-// Beyond Debian's BusyBox: -T FILE, -X FILE, --exclude PATTERN and -p.
+// Beyond Debian's BusyBox (which is built without them): -T FILE, -X FILE
+// and --exclude PATTERN, with upstream BusyBox's rules; and -p.
 import * as fs from "node:fs";
 import { constants as osConstants } from "node:os";
 import { defineApplet, usageText, type Context } from "../lib/applet.ts";
