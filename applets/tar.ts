@@ -2,28 +2,36 @@
 // ustar/GNU/pax reading (lib/archive/tar.ts), GNU-format writing with
 // LongLink names, gzip through node:zlib, bzip2 and xz decoded in-process
 // (compressing with them runs the external bzip2/xz, as BusyBox does),
+// -Z and --lzma through the external compress/uncompress and lzma/unlzma,
 // compression detected from the data when reading. Extraction goes through
 // lib/archive/extract.ts: nothing is written outside the target directory,
 // files land under a temporary name and are renamed into place.
-// Beyond Debian's BusyBox: -T FILE, -X FILE, --exclude PATTERN and -p.
+// Beyond Debian's BusyBox (which is built without them): -T FILE, -X FILE
+// and --exclude PATTERN, with upstream BusyBox's rules; and -p.
 import * as fs from "node:fs";
+import { constants as osConstants } from "node:os";
 import { defineApplet, usageText, type Context } from "../lib/applet.ts";
-import { AppletError, UsageError } from "../lib/errors.ts";
+import { AppletError, describeErrno, UsageError } from "../lib/errors.ts";
 import { parseOptions, compileOptions, optionOrder } from "../lib/options.ts";
-import { absPath, concatPath, errText, fsPath, warnBytes } from "../lib/fileops.ts";
+import {
+  absPath, concatPath, errText, fsPath, warnBytes, S_IFMT, S_IFDIR, S_IFLNK, S_IFIFO, S_IFCHR, S_IFBLK, S_IFSOCK,
+} from "../lib/fileops.ts";
 import { fdChunks } from "../lib/bufio.ts";
-import { fnmatch } from "../lib/glob.ts";
+import { compileGlob, fnmatch } from "../lib/glob.ts";
 import { modeString } from "../lib/mode.ts";
 import { localTm } from "../lib/datestr.ts";
 import { bytesOf, binaryOf } from "../lib/text.ts";
-import { readDirFd } from "../lib/syscalls.ts";
+import {
+  addressOf, AT_FDCWD, closeFd, errnoName, FdCloser, O_CLOEXEC, openAt, readAt, readDirNames, SF, SF_COUNT, statFields,
+} from "../lib/syscalls.ts";
 import { groupName, userName } from "../lib/users.ts";
 import { ByteSource } from "../lib/archive/bytesource.ts";
-import { gzip } from "../lib/archive/gzip.ts";
-import { BLOCK, readTar, tarHeader, type TarEntry } from "../lib/archive/tar.ts";
-import { decoder, detectCompression } from "../lib/archive/unpack.ts";
-import { Extractor, PrefixStripper } from "../lib/archive/extract.ts";
-import { externalFilter } from "../lib/archive/external.ts";
+import { BLOCK, headerSize, putHeader, readTar, type TarEntry } from "../lib/archive/tar.ts";
+import { Extractor, PrefixStripper, stripUnsafePrefix } from "../lib/archive/extract.ts";
+// Compression and child processes are loaded when used: tar c of plain
+// files should not pay for node:zlib at start-up.
+const unpack = () => import("../lib/archive/unpack.ts");
+const externalModule = () => import("../lib/archive/external.ts");
 
 const OPTIONS = [
   "-c  Create",
@@ -55,7 +63,14 @@ const OPTIONS = [
   "--to-command COMMAND  Pipe files to COMMAND",
 ];
 
-type Method = "gzip" | "bzip2" | "xz";
+type Method = "gzip" | "bzip2" | "xz" | "compress" | "lzma";
+
+const METHOD_OF_OPTION: Record<string, Method> = { z: "gzip", j: "bzip2", J: "xz", Z: "compress", lzma: "lzma" };
+
+// Compressing runs the program (except gzip, done in-process), as BusyBox
+// does. BusyBox decodes .Z and .lzma itself; we have no decoders for those
+// and run these instead (on a system without them, "can't execute").
+const EXTERNAL_DECODER: Partial<Record<Method, string>> = { compress: "uncompress", lzma: "unlzma" };
 
 const applet = defineApplet({
   name: "tar",
@@ -73,14 +88,15 @@ const applet = defineApplet({
     const { opts, operands } = parseOptions(spec, args);
     const modes = (opts.c ? 1 : 0) + (opts.x ? 1 : 0) + (opts.t ? 1 : 0);
     if (modes !== 1) throw new UsageError();
-    if (opts.Z || opts.lzma) throw new AppletError(`${opts.Z ? "compress" : "lzma"} compression is not supported`);
-    let method: Method | undefined = opts.z ? "gzip" : opts.j ? "bzip2" : opts.J ? "xz" : undefined;
-    const order = optionOrder(opts).filter((k) => k === "z" || k === "j" || k === "J");
-    if (order.length) method = ({ z: "gzip", j: "bzip2", J: "xz" } as const)[order[order.length - 1] as "z" | "j" | "J"];
+    // The last compression option given wins.
+    const order = optionOrder(opts).filter((k) => k in METHOD_OF_OPTION);
+    let method: Method | undefined = order.length ? METHOD_OF_OPTION[order[order.length - 1]] : undefined;
     const file: string = opts.f === undefined ? "-" : binaryOf(opts.f);
     if (opts.a && !method && file !== "-") method = byExtension(file);
-    const names = operands.map(binaryOf);
+    // As BusyBox: names from -T first, then the operands; -X patterns and --exclude ones.
+    const names: string[] = [];
     for (const t of opts.T as string[]) names.push(...(await readList(ctx, binaryOf(t))));
+    names.push(...operands.map((o) => dropTrailingSlash(binaryOf(o))));
     const excludes: string[] = (opts.exclude as string[]).map(binaryOf);
     for (const x of opts.X as string[]) excludes.push(...(await readList(ctx, binaryOf(x))));
     let dir = ctx.cwd;
@@ -118,7 +134,12 @@ function byExtension(name: string): Method | undefined {
   return undefined;
 }
 
-/** Lines of a name list (-T, -X); "-" is stdin. */
+/** One trailing "/" goes, unless the name is just "/" (BusyBox's last_char_is() trim). */
+function dropTrailingSlash(name: string): string {
+  return name.length > 1 && name.endsWith("/") ? name.slice(0, -1) : name;
+}
+
+/** Lines of a name list (-T, -X), "-" being stdin, each without one trailing "/". Empty lines stay, as in BusyBox. */
 async function readList(ctx: Context, name: string): Promise<string[]> {
   let text: string;
   try {
@@ -130,7 +151,31 @@ async function readList(ctx: Context, name: string): Promise<string[]> {
   } catch (err) {
     throw new AppletError(`can't open '${name}': ${errText(err)}`);
   }
-  return text.split("\n").filter((l) => l !== "");
+  const lines = text.split("\n");
+  if (lines[lines.length - 1] === "") lines.pop();
+  return lines.map(dropTrailingSlash);
+}
+
+/**
+ * BusyBox's exclude_file() for tar c: a pattern ("*" not matching "/")
+ * matches the member name from the start of any of its components on, and
+ * a directory's pattern its contents too; one starting with "/" matches from
+ * the start only.
+ */
+function excluder(patterns: string[]): (name: string) => boolean {
+  const compiled = patterns.map((p) => ({ anchored: p.startsWith("/"), re: compileGlob(p, { pathname: true, leadingDir: true }) }));
+  return (name) => {
+    for (const { anchored, re } of compiled) {
+      if (anchored) {
+        if (re.test(name)) return true;
+        continue;
+      }
+      for (let i = 0; i < name.length; i++) {
+        if ((i === 0 || name[i - 1] === "/") && name[i] !== "/" && re.test(i ? name.slice(i) : name)) return true;
+      }
+    }
+    return false;
+  };
 }
 
 // ---- listing ----
@@ -184,10 +229,19 @@ function openArchive(t: Tar): AsyncIterable<Uint8Array> {
 
 async function extract(t: Tar, operands: string[]): Promise<number> {
   const { ctx, opts } = t;
-  const raw = new ByteSource(openArchive(t));
-  const magic = await raw.peek(6);
-  const method = t.method ?? detectCompression(magic);
-  const src = method ? new ByteSource(decoder(method)(raw)) : raw;
+  let src: ByteSource;
+  const external = t.method && EXTERNAL_DECODER[t.method];
+  if (external) {
+    const { externalFilter } = await externalModule();
+    src = new ByteSource((await externalFilter(ctx, [external, "-c"], openArchive(t), {})).output);
+  } else {
+    const raw = new ByteSource(openArchive(t));
+    const magic = await raw.peek(6);
+    const { decoder, detectCompression } = await unpack();
+    const method = (t.method ?? detectCompression(magic)) as "gzip" | "bzip2" | "xz" | undefined;
+    src = method ? new ByteSource(decoder(method)(raw)) : raw;
+  }
+  // Member names are compared without their trailing "/", so the patterns are too.
   const accept = operands.map((p) => p.replace(/\/+$/, "") || p);
   const reject = t.excludes.map((p) => p.replace(/\/+$/, "") || p);
   const passed = new Set<string>();
@@ -275,6 +329,7 @@ async function toCommand(t: Tar, e: TarEntry, name: string, src: ByteSource): Pr
     TAR_UID: String(e.uid),
     TAR_GID: String(e.gid),
   };
+  const { externalFilter } = await externalModule();
   const sink = await externalFilter(t.ctx, ["/bin/sh", "-c", t.opts["to-command"]], src.take(e.size), { env, cwd: t.dir, inheritStdout: true });
   for await (const _ of sink.output);
   const code = await sink.exited;
@@ -284,35 +339,40 @@ async function toCommand(t: Tar, e: TarEntry, name: string, src: ByteSource): Pr
 
 // ---- create ----
 
-const OUT_BLOCK = 1 << 20;
+const OUT_BLOCK = 256 * 1024;
 
-/** Gathers archive bytes into large blocks. */
+/**
+ * Gathers archive bytes into large zeroed blocks, filled in place (headers,
+ * file data read straight in). Blocks the writer is done with come back
+ * through release(): fresh blocks cost a page fault for every 4 KiB.
+ */
 class Blocks {
-  buf = new Uint8Array(OUT_BLOCK);
+  private spare: Uint8Array[] = [];
+  buf: Uint8Array = new Uint8Array(OUT_BLOCK);
+  /** buf's address, for readAt(). */
+  addr = addressOf(this.buf);
   off = 0;
   ready: Uint8Array[] = [];
-  push(b: Uint8Array): void {
-    if (this.off + b.length > OUT_BLOCK) this.cut();
-    if (b.length > OUT_BLOCK) {
-      this.ready.push(b);
-      return;
-    }
-    this.buf.set(b, this.off);
-    this.off += b.length;
-  }
   /** Room for n bytes at `off` (n <= OUT_BLOCK). */
   room(n: number): void {
     if (this.off + n > OUT_BLOCK) this.cut();
   }
   cut(): void {
     if (this.off) this.ready.push(this.buf.subarray(0, this.off));
-    this.buf = new Uint8Array(OUT_BLOCK);
+    this.buf = this.spare.pop() ?? new Uint8Array(OUT_BLOCK);
+    this.addr = addressOf(this.buf);
     this.off = 0;
   }
   take(): Uint8Array[] {
     const r = this.ready;
     this.ready = [];
     return r;
+  }
+  /** A block from take() that nothing refers to any more, to be zeroed and used again. */
+  release(chunk: Uint8Array): void {
+    const whole = new Uint8Array(chunk.buffer, 0, OUT_BLOCK);
+    whole.fill(0, 0, chunk.byteLength);
+    this.spare.push(whole);
   }
 }
 
@@ -344,9 +404,11 @@ async function create(t: Tar, names: string[]): Promise<number> {
     }
   }
   const state = { status: 0 };
-  let stream: AsyncIterable<Uint8Array> = produce(t, names, archiveIno, state);
-  if (t.method === "gzip") stream = gzip(stream, { level: 6 });
+  const out = new Blocks();
+  let stream: AsyncIterable<Uint8Array> = produce(t, names, archiveIno, state, out);
+  if (t.method === "gzip") stream = (await import("../lib/archive/gzip.ts")).gzip(stream, { level: 6 });
   else if (t.method) {
+    const { externalFilter } = await externalModule();
     const f = await externalFilter(ctx, [t.method, "-c"], stream, {});
     stream = f.output;
   }
@@ -355,7 +417,12 @@ async function create(t: Tar, names: string[]): Promise<number> {
       if (outFd >= 0) {
         let off = 0;
         while (off < chunk.length) off += fs.writeSync(outFd, chunk, off, chunk.length - off);
-      } else await ctx.stdout.write(chunk);
+      } else {
+        await ctx.stdout.write(chunk);
+        await ctx.stdout.flush();
+      }
+      // Uncompressed, the chunk is one of out's blocks, and written now.
+      if (!t.method) out.release(chunk);
     }
     if (outFd >= 0) {
       fs.closeSync(outFd);
@@ -371,138 +438,164 @@ async function create(t: Tar, names: string[]): Promise<number> {
   return 0;
 }
 
-async function* produce(t: Tar, names: string[], archiveIno: [number, number] | undefined, state: { status: number }): AsyncGenerator<Uint8Array> {
+const O_READ = fs.constants.O_RDONLY | O_CLOEXEC;
+const errnoText = (e: number) => describeErrno(errnoName(e), e);
+const { EINTR, EMFILE } = osConstants.errno;
+
+// The walk makes raw system calls (statFields, openAt, readAt, closeFd) on
+// names relative to a descriptor of t.dir, and reuses one entry and one stat
+// array: with thousands of small files, Node's fs calls and their objects
+// cost more than the files.
+async function* produce(t: Tar, names: string[], archiveIno: [number, number] | undefined, state: { status: number }, out: Blocks): AsyncGenerator<Uint8Array> {
   const { ctx, opts } = t;
-  const out = new Blocks();
   const stripper = new PrefixStripper(ctx);
   const links = new Map<string, string>();
   const users = new Map<number, string>();
   const groups = new Map<number, string>();
+  // Most members share one owner: the last one's names are kept at hand.
+  let lastUid = -1, lastGid = -1;
   const follow = !!opts.h;
   const recurse = !opts["no-recursion"];
   const verbose = opts.v ? (t.file === "-" ? ctx.stderr : ctx.stdout) : undefined;
-  const excluded = (name: string) => {
-    if (!t.excludes.length) return false;
-    const base = name.slice(name.lastIndexOf("/") + 1);
-    return t.excludes.some((p) => fnmatch(p, name) || fnmatch(p, base) || name.startsWith(p.replace(/\/+$/, "") + "/"));
+  const excluded = t.excludes.length ? excluder(t.excludes) : undefined;
+  const warn = async (message: string) => {
+    await warnBytes(ctx, message);
+    state.status = 1;
   };
+  const dirfd = openAt(AT_FDCWD, t.dir, O_READ | fs.constants.O_DIRECTORY);
+  if (dirfd < 0) throw new AppletError(`can't change directory to '${t.dir}': ${errnoText(-dirfd)}`);
+  // Members' descriptors are closed 64 at a time: a close per small file is a fifth of the work.
+  const closer = new FdCloser();
+  const open = (name: string, flags: number) => {
+    const fd = openAt(dirfd, name, flags);
+    if (fd !== -EMFILE) return fd;
+    closer.flush(); // the descriptors held for closing are in the way
+    return openAt(dirfd, name, flags);
+  };
+  const sf = new Float64Array(SF_COUNT);
+  const e: TarEntry = { name: "", mode: 0, uid: 0, gid: 0, uname: "", gname: "", size: 0, mtime: 0, type: "0", linkname: "", devmajor: 0, devminor: 0 };
 
-  // Depth first, in readdir order, with a stack rather than nested generators:
-  // a generator per file would cost more than the file.
-  const stack = [...names].reverse();
-  while (stack.length) {
-    const name = stack.pop()!;
-    if (excluded(name)) continue;
-    const full = name.startsWith("/") ? name : concatPath(t.dir, name);
-    let st: fs.Stats;
-    try {
-      st = follow ? fs.statSync(fsPath(full)) : fs.lstatSync(fsPath(full));
-    } catch (err) {
-      await warnBytes(ctx, `${name}: ${errText(err)}`);
-      state.status = 1;
-      continue;
-    }
-    if (archiveIno && st.dev === archiveIno[0] && st.ino === archiveIno[1]) {
-      await warnBytes(ctx, `${name}: file is the archive; skipping`);
-      continue;
-    }
-    let header = await stripper.strip(name);
-    if (header === "" && !st.isDirectory()) continue;
-    const e: TarEntry = {
-      name: header, mode: st.mode, uid: st.uid, gid: st.gid,
-      uname: users.get(st.uid) ?? (users.set(st.uid, userName(st.uid) ?? String(st.uid)), users.get(st.uid)!),
-      gname: groups.get(st.gid) ?? (groups.set(st.gid, groupName(st.gid) ?? String(st.gid)), groups.get(st.gid)!),
-      size: 0, mtime: Math.floor(st.mtimeMs / 1000), type: "0", linkname: "", devmajor: 0, devminor: 0,
-    };
-    let data = false;
-    if (!st.isDirectory() && st.nlink > 1) {
-      const k = `${st.dev}:${st.ino}`;
-      const first = links.get(k);
-      if (first !== undefined) {
-        e.type = "1";
-        e.linkname = first;
-      } else links.set(k, header);
-    }
-    if (e.type === "1") {
-      // a hard link to a member already written
-    } else if (st.isDirectory()) {
-      e.type = "5";
-      if (header !== "" && !header.endsWith("/")) e.name = header + "/";
-    } else if (st.isSymbolicLink()) {
-      e.type = "2";
-      e.linkname = (fs.readlinkSync(fsPath(full), { encoding: "buffer" }) as Buffer).toString("latin1");
-    } else if (st.isFIFO()) e.type = "6";
-    else if (st.isCharacterDevice() || st.isBlockDevice()) {
-      e.type = st.isCharacterDevice() ? "3" : "4";
-      e.devmajor = Math.floor(st.rdev / 256) & 0xfff;
-      e.devminor = (st.rdev & 0xff) | ((Math.floor(st.rdev / 1048576) & 0xfff) << 8);
-    } else if (st.isSocket()) {
-      await warnBytes(ctx, `${name}: socket ignored`);
-      continue;
-    } else {
-      e.size = st.size;
-      data = true;
-    }
-    let fd = -1;
-    if (data) {
-      try {
-        fd = fs.openSync(fsPath(full), "r");
-      } catch (err) {
-        await warnBytes(ctx, `can't open '${name}': ${errText(err)}`);
-        state.status = 1;
+  try {
+    // Depth first, in readdir order, with a stack rather than nested generators:
+    // a generator per file would cost more than the file.
+    const stack = [...names].reverse();
+    while (stack.length) {
+      const name = stack.pop()!;
+      const err = statFields(dirfd, name, follow, sf);
+      if (err) {
+        await warn(`${name}: ${errnoText(err)}`);
         continue;
       }
-    }
-    if (e.name !== "") {
-      if (verbose) await verbose.write(bytesOf(e.name + "\n"));
-      out.push(tarHeader(e));
-    }
-    if (fd >= 0) {
-      try {
-        // Read straight into the output block; a file that shrank is padded with zeros.
-        let left = e.size;
-        while (left > 0) {
-          out.room(Math.min(left, OUT_BLOCK));
-          const want = Math.min(left, OUT_BLOCK - out.off);
-          const n = want ? fs.readSync(fd, out.buf, out.off, want, null) : 0;
-          if (n === 0) {
-            // Zeros for a file that shrank: output blocks start zeroed.
-            const m = Math.min(left, OUT_BLOCK - out.off);
-            out.off += m;
-            left -= m;
-            if (out.off === OUT_BLOCK) out.cut();
-            continue;
-          }
-          out.off += n;
-          left -= n;
-          if (out.ready.length) yield* out.take();
+      if (archiveIno && sf[SF.dev] === archiveIno[0] && sf[SF.ino] === archiveIno[1]) {
+        await warnBytes(ctx, `${name}: file is the archive; skipping`);
+        continue;
+      }
+      const mode = sf[SF.mode];
+      const kind = mode & S_IFMT;
+      const header = stripUnsafePrefix(name) === name ? name : await stripper.strip(name);
+      if (header === "" && kind !== S_IFDIR) continue;
+      // Checked after the stat, as BusyBox does: a missing name is an error even when excluded.
+      if (excluded?.(header)) continue;
+      const uid = sf[SF.uid], gid = sf[SF.gid];
+      e.name = header;
+      e.mode = mode;
+      e.uid = uid;
+      e.gid = gid;
+      if (uid !== lastUid) {
+        e.uname = users.get(uid) ?? (users.set(uid, userName(uid) ?? String(uid)), users.get(uid)!);
+        lastUid = uid;
+      }
+      if (gid !== lastGid) {
+        e.gname = groups.get(gid) ?? (groups.set(gid, groupName(gid) ?? String(gid)), groups.get(gid)!);
+        lastGid = gid;
+      }
+      e.size = 0;
+      e.mtime = sf[SF.mtime];
+      e.type = "0";
+      e.linkname = "";
+      e.devmajor = e.devminor = 0;
+      let data = false;
+      if (kind !== S_IFDIR && sf[SF.nlink] > 1) {
+        const k = `${sf[SF.dev]}:${sf[SF.ino]}`;
+        const first = links.get(k);
+        if (first !== undefined) {
+          e.type = "1";
+          e.linkname = first;
+        } else links.set(k, header);
+      }
+      if (e.type === "1") {
+        // a hard link to a member already written
+      } else if (kind === S_IFDIR) {
+        e.type = "5";
+        if (header !== "" && !header.endsWith("/")) e.name = header + "/";
+      } else if (kind === S_IFLNK) {
+        e.type = "2";
+        const full = name.startsWith("/") ? name : concatPath(t.dir, name);
+        e.linkname = (fs.readlinkSync(fsPath(full), { encoding: "buffer" }) as Buffer).toString("latin1");
+      } else if (kind === S_IFIFO) e.type = "6";
+      else if (kind === S_IFCHR || kind === S_IFBLK) {
+        const rdev = sf[SF.rdev];
+        e.type = kind === S_IFCHR ? "3" : "4";
+        e.devmajor = Math.floor(rdev / 256) & 0xfff;
+        e.devminor = (rdev & 0xff) | ((Math.floor(rdev / 1048576) & 0xfff) << 8);
+      } else if (kind === S_IFSOCK) {
+        await warnBytes(ctx, `${name}: socket ignored`);
+        continue;
+      } else {
+        e.size = sf[SF.size];
+        data = true;
+      }
+      let fd = -1;
+      if (data) {
+        fd = open(name, O_READ);
+        if (fd < 0) {
+          await warn(`can't open '${name}': ${errnoText(-fd)}`);
+          continue;
         }
-      } finally {
-        fs.closeSync(fd);
       }
-      const pad = (BLOCK - (e.size % BLOCK)) % BLOCK;
-      if (pad) {
-        out.room(pad);
-        out.off += pad;
+      if (e.name !== "") {
+        if (verbose) await verbose.write(bytesOf(e.name + "\n"));
+        out.room(headerSize(e));
+        out.off += putHeader(out.buf, out.off, e);
       }
-    }
-    if (out.ready.length) yield* out.take();
-    if (e.type === "5" && recurse) {
-      let kids: string[];
-      try {
-        const dfd = fs.openSync(fsPath(full), fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
+      if (fd >= 0) {
         try {
-          kids = readDirFd(dfd).map((d) => d.name);
+          for (let left = e.size; left > 0; ) {
+            left = copyData(out, fd, name, left);
+            if (out.ready.length) yield* out.take();
+          }
         } finally {
-          fs.closeSync(dfd);
+          closer.close(fd);
         }
-      } catch (err) {
-        await warnBytes(ctx, `${name}: ${errText(err)}`);
-        state.status = 1;
-        continue;
+        const pad = (BLOCK - (e.size % BLOCK)) % BLOCK;
+        if (pad) {
+          out.room(pad);
+          out.off += pad;
+        }
       }
-      for (let i = kids.length - 1; i >= 0; i--) stack.push(name.endsWith("/") ? name + kids[i] : name + "/" + kids[i]);
+      if (out.ready.length) yield* out.take();
+      if (e.type === "5" && recurse) {
+        const dfd = open(name, O_READ | fs.constants.O_DIRECTORY);
+        if (dfd < 0) {
+          await warn(`${name}: ${errnoText(-dfd)}`);
+          continue;
+        }
+        let kids: string[];
+        try {
+          kids = readDirNames(dfd);
+        } catch (err) {
+          await warn(`${name}: ${errText(err)}`);
+          continue;
+        } finally {
+          closeFd(dfd);
+        }
+        const prefix = name.endsWith("/") ? name : name + "/";
+        for (let i = kids.length - 1; i >= 0; i--) stack.push(prefix + kids[i]);
+      }
     }
+  } finally {
+    closer.flush();
+    closeFd(dirfd);
   }
 
   // Two zero blocks end the archive.
@@ -510,4 +603,26 @@ async function* produce(t: Tar, names: string[], archiveIno: [number, number] | 
   out.off += 2 * BLOCK;
   out.cut();
   yield* out.take();
+}
+
+/**
+ * Part of a member's data, `left` bytes to go, read straight into the output
+ * blocks until it is all there or a block is full (for the caller to pass
+ * on). A file that shrank is padded with zeros. Returns what is left.
+ */
+function copyData(out: Blocks, fd: number, name: string, left: number): number {
+  while (left > 0) {
+    out.room(left < OUT_BLOCK ? left : OUT_BLOCK);
+    const want = Math.min(left, OUT_BLOCK - out.off);
+    const n = readAt(fd, out.addr + out.off, want);
+    if (n === -EINTR) continue;
+    if (n < 0) throw new AppletError(`${name}: ${errnoText(-n)}`);
+    // At end of file (it shrank), zeros: output blocks start zeroed.
+    const got = n || want;
+    out.off += got;
+    left -= got;
+    if (out.off === OUT_BLOCK) out.cut();
+    if (out.ready.length) break;
+  }
+  return left;
 }

@@ -8,6 +8,8 @@ export interface GlobOptions {
   /** A leading "." must be matched explicitly (FNM_PERIOD). */
   period?: boolean;
   ignoreCase?: boolean;
+  /** The pattern may match a leading part followed by "/" and anything (FNM_LEADING_DIR). */
+  leadingDir?: boolean;
 }
 
 const CLASSES: Record<string, string> = {
@@ -82,7 +84,7 @@ function findBracketEnd(p: string, i: number): number {
 export function compileGlob(pattern: string, o: GlobOptions = {}): RegExp {
   let src = globToRegexSource(pattern, o);
   if (o.period && !pattern.startsWith(".")) src = `(?!\\.)${src}`;
-  return new RegExp(`^${src}$`, o.ignoreCase ? "i" : "");
+  return new RegExp(`^${src}${o.leadingDir ? "(?:/[^]*)?" : ""}$`, o.ignoreCase ? "i" : "");
 }
 
 export function fnmatch(pattern: string, text: string, o: GlobOptions = {}): boolean {

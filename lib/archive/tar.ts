@@ -202,76 +202,121 @@ export async function* readTar(src: ByteSource): AsyncGenerator<TarEntry> {
 }
 
 // ---- writing ----
+// Headers are written in place into zeroed memory (tar c puts them straight
+// into its output block): no per-field strings or buffers, and the checksum
+// is summed as the fields are written rather than over the 512 bytes after.
 
+/** The sum of the bytes written since the header was begun. */
+let sum = 0;
+
+/** The first len chars of a latin1 string, one byte each. */
 function putStr(h: Uint8Array, off: number, len: number, s: string): void {
-  const b = Buffer.from(s, "latin1");
-  h.set(b.subarray(0, len), off);
+  const n = Math.min(len, s.length);
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i) & 0xff;
+    h[off + i] = c;
+    sum += c;
+  }
+}
+
+/** v as `digits` octal digits, zero-padded (v < 8 ** digits). */
+function putOctal(h: Uint8Array, off: number, digits: number, v: number): void {
+  for (let i = digits - 1; i >= 0; i--) {
+    const c = 48 + (v % 8);
+    h[off + i] = c;
+    sum += c;
+    v = Math.floor(v / 8);
+  }
 }
 
 /** "%0*o" in len-1 digits and a NUL; base-256 when it does not fit. */
 function putNum(h: Uint8Array, off: number, len: number, v: number): void {
   const digits = len - 1;
-  if (v < 8 ** digits) {
+  if (v < 0) {
+    // (Pre-1970 times: written as before, the minus sign among the digits.)
     putStr(h, off, digits, v.toString(8).padStart(digits, "0"));
-    h[off + digits] = 0;
+    return;
+  }
+  if (v < 8 ** digits) {
+    putOctal(h, off, digits, v);
     return;
   }
   h[off] = 0x80;
+  sum += 0x80;
   for (let i = len - 1; i > 0; i--) {
     h[off + i] = v % 256;
+    sum += v % 256;
     v = Math.floor(v / 256);
   }
 }
 
-function finishHeader(h: Uint8Array): Uint8Array {
-  let sum = 0;
-  for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : h[i];
-  putStr(h, 148, 6, sum.toString(8).padStart(6, "0"));
-  h[154] = 0;
-  h[155] = 0x20;
-  return h;
+/** The checksum of the header block at `off`: its fields' sum, and spaces for the checksum field itself. */
+function finishHeader(h: Uint8Array, off: number): void {
+  putOctal(h, off + 148, 6, sum + 8 * 0x20);
+  h[off + 154] = 0;
+  h[off + 155] = 0x20;
 }
 
-function longLinkRecord(type: string, s: string): Uint8Array {
-  const data = Buffer.from(s + "\0", "latin1");
-  const blocks = Math.ceil(data.length / BLOCK);
-  const out = new Uint8Array(BLOCK * (1 + blocks));
-  const h = out.subarray(0, BLOCK);
-  putStr(h, 0, 100, "././@LongLink");
-  putNum(h, 100, 8, 0);
-  putNum(h, 108, 8, 0);
-  putNum(h, 116, 8, 0);
-  putNum(h, 124, 12, data.length);
-  putNum(h, 136, 12, 0);
-  h[156] = type.charCodeAt(0);
-  putStr(h, 257, 8, "ustar  ");
-  finishHeader(h);
-  out.set(data, BLOCK);
-  return out;
+/** A ././@LongLink record (header and NUL-terminated text) at `off`; returns its length. */
+function putLongLink(h: Uint8Array, off: number, type: number, s: string): number {
+  sum = 0;
+  putStr(h, off, 100, "././@LongLink");
+  putNum(h, off + 100, 8, 0);
+  putNum(h, off + 108, 8, 0);
+  putNum(h, off + 116, 8, 0);
+  putNum(h, off + 124, 12, s.length + 1);
+  putNum(h, off + 136, 12, 0);
+  h[off + 156] = type;
+  sum += type;
+  putStr(h, off + 257, 8, "ustar  ");
+  finishHeader(h, off);
+  putStr(h, off + BLOCK, s.length, s);
+  return longLinkSize(s);
 }
 
-/** The header blocks for an entry (long-name records first), BusyBox-style GNU format. */
-export function tarHeader(e: TarEntry): Uint8Array {
-  const parts: Uint8Array[] = [];
-  if (e.linkname.length >= 100) parts.push(longLinkRecord("K", e.linkname));
-  if (e.name.length >= 100) parts.push(longLinkRecord("L", e.name));
-  const h = new Uint8Array(BLOCK);
-  putStr(h, 0, 100, e.name);
-  putNum(h, 100, 8, e.mode & 0o7777);
-  putNum(h, 108, 8, e.uid);
-  putNum(h, 116, 8, e.gid);
-  putNum(h, 124, 12, e.size);
-  putNum(h, 136, 12, e.mtime);
-  h[156] = e.type.charCodeAt(0);
-  putStr(h, 157, 100, e.linkname);
-  putStr(h, 257, 8, "ustar  ");
-  putStr(h, 265, 32, e.uname);
-  putStr(h, 297, 32, e.gname);
+/** Bytes of ././@LongLink record a name or link target needs (none below 100 bytes). */
+function longLinkSize(s: string): number {
+  return s.length >= 100 ? BLOCK * (1 + Math.ceil((s.length + 1) / BLOCK)) : 0;
+}
+
+/** Bytes of header (long-name records first) the entry needs. */
+export function headerSize(e: TarEntry): number {
+  return longLinkSize(e.linkname) + longLinkSize(e.name) + BLOCK;
+}
+
+/**
+ * The header blocks for an entry, BusyBox-style GNU format, written into
+ * zeroed memory at `off` (headerSize(e) bytes). Returns the bytes written.
+ */
+export function putHeader(h: Uint8Array, off: number, e: TarEntry): number {
+  const start = off;
+  if (e.linkname.length >= 100) off += putLongLink(h, off, 0x4b /* K */, e.linkname);
+  if (e.name.length >= 100) off += putLongLink(h, off, 0x4c /* L */, e.name);
+  sum = 0;
+  putStr(h, off, 100, e.name);
+  putNum(h, off + 100, 8, e.mode & 0o7777);
+  putNum(h, off + 108, 8, e.uid);
+  putNum(h, off + 116, 8, e.gid);
+  putNum(h, off + 124, 12, e.size);
+  putNum(h, off + 136, 12, e.mtime);
+  const type = e.type.charCodeAt(0);
+  h[off + 156] = type;
+  sum += type;
+  putStr(h, off + 157, 100, e.linkname);
+  putStr(h, off + 257, 8, "ustar  ");
+  putStr(h, off + 265, 32, e.uname);
+  putStr(h, off + 297, 32, e.gname);
   if (e.type === "3" || e.type === "4") {
-    putNum(h, 329, 8, e.devmajor);
-    putNum(h, 337, 8, e.devminor);
+    putNum(h, off + 329, 8, e.devmajor);
+    putNum(h, off + 337, 8, e.devminor);
   }
-  parts.push(finishHeader(h));
-  if (parts.length === 1) return parts[0];
-  return Buffer.concat(parts);
+  finishHeader(h, off);
+  return off + BLOCK - start;
+}
+
+/** The header blocks for an entry as a new buffer (see putHeader). */
+export function tarHeader(e: TarEntry): Uint8Array {
+  const h = new Uint8Array(headerSize(e));
+  putHeader(h, 0, e);
+  return h;
 }

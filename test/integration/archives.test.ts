@@ -537,6 +537,174 @@ describe.runIf(havePika() && haveTools)("tar", () => {
   });
 });
 
+// Debian's busybox-static is built without FEATURE_TAR_FROM (no -T, -X,
+// --exclude), so the references are busybox given the same names as
+// operands (for -T) and GNU tar (for the exclude patterns, where upstream
+// BusyBox and GNU tar agree).
+describe.runIf(havePika() && haveTools)("tar -T, -X, --exclude", () => {
+  /** A fresh copy of the inputs with these files added; fn gets its path. */
+  function withInputs(files: Record<string, string>, fn: (dir: string) => void): void {
+    const a = tempDir("pika-tx-");
+    try {
+      fixture(a);
+      for (const [n, text] of Object.entries(files)) fs.writeFileSync(path.join(a, n), text);
+      fn(a);
+    } finally {
+      fs.rmSync(a, { recursive: true, force: true });
+    }
+  }
+  const gnu = (args: string[], cwd: string) => spawnSync("tar", args, { cwd, env: ENV, maxBuffer: 1 << 30 });
+  const listing = (archive: Buffer, cwd: string) => runIn("busybox", "tar", ["tf", "-"], cwd, archive).stdout.toString("latin1");
+
+  const lists = [
+    { name: "names and a directory with a slash, then an operand", list: "d/sub/\nd/a.txt\n", operands: ["d/exec.sh"], names: ["d/sub", "d/a.txt", "d/exec.sh"] },
+    { name: "an empty line and a missing name are errors", list: "d/a.txt\n\nnothere\n", operands: [], names: ["d/a.txt", "", "nothere"] },
+    { name: "a last line without a newline", list: "d/sl\nd/sub/deeper", operands: [], names: ["d/sl", "d/sub/deeper"] },
+  ];
+  for (const l of lists) {
+    it(`tar c -T (${l.name}) writes what busybox writes given the names`, () => withInputs({ "src/list": l.list }, (a) => {
+      const src = path.join(a, "src");
+      const ours = runIn("pika", "tar", ["cf", "-", "-T", "list", ...l.operands], src);
+      const theirs = runIn("busybox", "tar", ["cf", "-", ...l.names], src);
+      expect(ours.status).toBe(theirs.status);
+      expect(ours.stderr).toBe(theirs.stderr);
+      expect(Buffer.compare(ours.stdout, theirs.stdout)).toBe(0);
+    }));
+  }
+
+  it("tar c -T - reads the names from stdin", () => withInputs({}, (a) => {
+    const src = path.join(a, "src");
+    const ours = runIn("pika", "tar", ["cf", "-", "-T", "-"], src, "d/sub\nd/a.txt\n");
+    const theirs = runIn("busybox", "tar", ["cf", "-", "d/sub", "d/a.txt"], src);
+    expect(ours.status).toBe(0);
+    expect(Buffer.compare(ours.stdout, theirs.stdout)).toBe(0);
+  }));
+
+  it("tar -T with a missing list file fails with a message", () => withInputs({}, (a) => {
+    const r = runIn("pika", "tar", ["cf", "x.tar", "-T", "nolist"], a);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe("tar: can't open 'nolist': No such file or directory\n");
+    expect(fs.existsSync(path.join(a, "x.tar"))).toBe(false);
+  }));
+
+  for (const [args, names] of [
+    [["xf", "../gnu.tar", "-T", "../list"], ["d/sub", "d/a.txt"]],
+    [["xvf", "../gnu.tar", "-T", "../list", "d/exec.sh"], ["d/sub", "d/a.txt", "d/exec.sh"]],
+    [["tf", "../gnu.tar", "-T", "../missing"], ["d/a.txt", "nothere"]],
+  ] as [string[], string[]][]) {
+    it(`tar ${args.join(" ")} extracts and reports what busybox does given the names`, () => withInputs({ list: "d/sub/\nd/a.txt\n", missing: "d/a.txt\nnothere\n" }, (a) => {
+      const x = path.join(a, "x"), y = path.join(a, "y");
+      fs.mkdirSync(x);
+      fs.mkdirSync(y);
+      const ours = runIn("pika", "tar", args, x);
+      const theirs = runIn("busybox", "tar", [...args.filter((w, i) => w !== "-T" && args[i - 1] !== "-T" && !names.includes(w)), ...names], y);
+      expect(ours.status).toBe(theirs.status);
+      expect(ours.stderr).toBe(theirs.stderr);
+      expect(ours.stdout.toString("latin1")).toBe(theirs.stdout.toString("latin1"));
+      expect(tree(x, { mtimes: true })).toEqual(tree(y, { mtimes: true }));
+    }));
+  }
+
+  // Patterns on which upstream BusyBox's exclude_file() and GNU tar agree.
+  const createPatterns = ["*.txt", "sub", "d/sub", "deeper/c", "b.*", "*/deeper", "d/e*", "x*", "d", "/d", "nothere"];
+  for (const p of createPatterns) {
+    it(`tar c --exclude '${p}' leaves out what GNU tar leaves out`, () => withInputs({}, (a) => {
+      const src = path.join(a, "src");
+      const ours = runIn("pika", "tar", ["cf", "-", "--exclude", p, "d"], src);
+      const theirs = gnu(["--format=gnu", "-cf", "-", "--exclude", p, "d"], src);
+      expect(ours.status, ours.stderr).toBe(0);
+      expect(listing(ours.stdout, a)).toBe(listing(theirs.stdout, a));
+    }));
+  }
+
+  // BusyBox takes one trailing "/" off each -X line (GNU tar keeps it): GNU tar gets the lines without.
+  it("tar c -X FILE and --exclude together leave out what GNU tar does", () => withInputs({ "src/ex": "*.sh\nsub/\n", "src/ex.gnu": "*.sh\nsub\n", "src/ex2": "a.*\n" }, (a) => {
+    const src = path.join(a, "src");
+    const ours = runIn("pika", "tar", ["cf", "-", "-X", "ex", "-X", "ex2", "--exclude", "fifo", "d"], src);
+    const theirs = gnu(["-cf", "-", "-X", "ex.gnu", "-X", "ex2", "--exclude", "fifo", "d"], src);
+    expect(ours.status, ours.stderr).toBe(0);
+    expect(listing(ours.stdout, a)).toBe(listing(theirs.stdout, a));
+  }));
+
+  it("tar c --exclude still reports a missing name (the stat comes first, as in BusyBox)", () => withInputs({}, (a) => {
+    const ours = runIn("pika", "tar", ["cf", "-", "--exclude", "nothere", "nothere", "src/d/a.txt"], a);
+    const theirs = runIn("busybox", "tar", ["cf", "-", "nothere", "src/d/a.txt"], a);
+    expect(ours.status).toBe(theirs.status);
+    expect(ours.stderr).toBe(theirs.stderr);
+    expect(Buffer.compare(ours.stdout, theirs.stdout)).toBe(0);
+  }));
+
+  // On extraction BusyBox matches a pattern against as many leading
+  // components as it has (GNU tar against any): these agree.
+  for (const [what, extra] of [
+    ["--exclude d/sub", ["--exclude", "d/sub"]],
+    ["--exclude 'd/e*'", ["--exclude", "d/e*"]],
+    ["-X FILE", ["-X", "../ex"]],
+    ["-T FILE -X FILE", ["-T", "../list", "-X", "../ex"]],
+  ] as [string, string[]][]) {
+    const files = { ex: "d/sub/deeper/\nd/a.txt\n", "ex.gnu": "d/sub/deeper\nd/a.txt\n", list: "d/sub\nd/a.txt\nd/exec.sh\n" };
+    it(`tar x ${what} extracts the tree GNU tar extracts`, () => withInputs(files, (a) => {
+      const x = path.join(a, "x"), y = path.join(a, "y");
+      fs.mkdirSync(x);
+      fs.mkdirSync(y);
+      const gnuExtra = extra.map((w) => (w === "../ex" ? "../ex.gnu" : w));
+      const ours = runIn("pika", "tar", ["xf", "../gnu.tar", ...extra], x);
+      const theirs = gnu(["-xf", "../gnu.tar", ...gnuExtra], y);
+      expect(ours.status, ours.stderr).toBe(theirs.status);
+      expect(tree(x, { mtimes: true })).toEqual(tree(y, { mtimes: true }));
+      const list = runIn("pika", "tar", ["tf", "../gnu.tar", ...extra], x);
+      expect(list.stdout.toString("latin1")).toBe(gnu(["-tf", "../gnu.tar", ...gnuExtra], y).stdout.toString("latin1"));
+    }));
+  }
+});
+
+// BusyBox compresses with -Z and --lzma by running compress and lzma (and
+// reads both itself); we run those, and uncompress and unlzma to read.
+describe.runIf(havePika() && haveTools)("tar -Z, --lzma", () => {
+  differential(APPLETS, [
+    c("tar", ["cZf", "x.tar.Z", "src/d/a.txt"], { name: "tar cZf: runs compress (or says it can't)" }),
+    c("tar", ["x", "--lzma", "-f", "nothere.lzma"]),
+  ], fixture);
+
+  it.runIf(have("lzma") && have("unlzma"))("tar c --lzma writes busybox's archive through lzma, and reads it back", () => {
+    const a = tempDir("pika-lz-");
+    try {
+      fixture(a);
+      const src = path.join(a, "src");
+      const ours = runIn("pika", "tar", ["c", "--lzma", "-f", "../ours.tlz", "d"], src);
+      const theirs = runIn("busybox", "tar", ["c", "--lzma", "-f", "../theirs.tlz", "d"], src);
+      expect(ours.status, ours.stderr).toBe(0);
+      expect(theirs.status).toBe(0);
+      const unlzma = (f: string) => spawnSync("unlzma", ["-c", f], { cwd: a, maxBuffer: 1 << 30 }).stdout;
+      expect(Buffer.compare(unlzma("ours.tlz"), unlzma("theirs.tlz"))).toBe(0);
+      // Read back by each other: the same verbose listing and the same tree.
+      const listOurs = runIn("pika", "tar", ["tv", "--lzma", "-f", "theirs.tlz"], a);
+      const listTheirs = runIn("busybox", "tar", ["tv", "--lzma", "-f", "ours.tlz"], a);
+      expect(listOurs.status, listOurs.stderr).toBe(0);
+      expect(listOurs.stdout.toString("latin1")).toBe(listTheirs.stdout.toString("latin1"));
+      for (const [who, dir] of [["pika", "x"], ["busybox", "y"]] as const) {
+        fs.mkdirSync(path.join(a, dir));
+        expect(runIn(who, "tar", ["x", "--lzma", "-f", "../ours.tlz"], path.join(a, dir)).status).toBe(0);
+      }
+      expect(tree(path.join(a, "x"), { mtimes: true })).toEqual(tree(path.join(a, "y"), { mtimes: true }));
+    } finally {
+      fs.rmSync(a, { recursive: true, force: true });
+    }
+  });
+
+  it("tar -Z on data that is not compressed fails with a tar: message", () => {
+    const a = tempDir("pika-z-");
+    try {
+      fixture(a);
+      const r = runIn("pika", "tar", ["tZf", "gnu.tar"], a);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(/^(tar: can't execute 'uncompress'.*|[^]*tar: uncompress exited with status \d+)\n$/);
+    } finally {
+      fs.rmSync(a, { recursive: true, force: true });
+    }
+  });
+});
+
 describe.runIf(havePika() && haveTools)("cpio", () => {
   differential(APPLETS, [
     c("cpio", ["-t", "-F", "gnu.cpio"]),
