@@ -15,7 +15,7 @@ import { absPath, errText, fsPath, S_IFMT, S_IFDIR, S_IFLNK, S_IFREG, warnBytes 
 import { humanReadable } from "../lib/human.ts";
 import { modeString } from "../lib/mode.ts";
 import { optionOrder, type Options } from "../lib/options.ts";
-import { AT_FDCWD, devMajor, devMinor, errnoName, ioctl, readDirNames, SF, SF_COUNT, StatTable, statFields, type StatEntry } from "../lib/syscalls.ts";
+import { AT_FDCWD, devMajor, devMinor, errnoName, ioctl, readDirNames, SF, SF_COUNT, statFields, statNames, type StatEntry } from "../lib/syscalls.ts";
 import { describeErrno } from "../lib/errors.ts";
 import { binaryOf } from "../lib/text.ts";
 import { loadZone, localtime, type Zone, type ZoneTm } from "../lib/tz.ts";
@@ -277,7 +277,7 @@ function quoteName(s: string, f: Flags): string {
   return f.Q ? `"${p.replace(/["\\]/g, "\\$&")}"` : p;
 }
 
-const OUT_BLOCK = 256 * 1024;
+const OUT_BLOCK = 64 * 1024;
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const p2 = (n: number) => (n < 10 ? "0" + n : String(n));
 /** PAD[n]: n spaces. */
@@ -297,6 +297,8 @@ class Lister {
   groups = new Memo((gid) => binaryOf(groupName(gid) ?? String(gid)).slice(0, 8).padEnd(8) + " ");
   dates = new Memo((key) => this.dateText(key));
   zone: Zone | undefined;
+  /** The last mode, links and owner shown by -l, and their text. */
+  owned = { mode: -1, nlink: -1, uid: -1, gid: -1, text: "" };
   /** The columns the last entry took (see single()). */
   width = 0;
   showDirname = false;
@@ -317,11 +319,11 @@ class Lister {
       if (n) nodes.push(n);
     }
     if (nodes.length) {
-      if (f.d) this.showFiles(this.sort(nodes));
+      if (f.d) await this.showFiles(this.sort(nodes));
       else {
         const files = nodes.filter((n) => (n.st.mode & S_IFMT) !== S_IFDIR);
         const dirs = nodes.filter((n) => (n.st.mode & S_IFMT) === S_IFDIR);
-        if (files.length) this.showFiles(this.sort(files));
+        if (files.length) await this.showFiles(this.sort(files));
         await this.flushIfBig();
         if (dirs.length) await this.showDirs(this.sort(dirs), files.length === 0);
       }
@@ -395,16 +397,17 @@ class Lister {
         names.sort();
         if (f.r) names.reverse();
       }
-      const table = new StatTable(fd, names, f.L);
+      const stats = statNames(fd, names, f.L);
       const prefix = dir.endsWith("/") ? dir : dir + "/";
+      // As node() says: with -L the modes are stat's, else lstat's.
+      const lmode = !f.L;
       for (let i = 0; i < names.length; i++) {
-        const e = table.errnos[i];
-        if (e) {
-          await this.error(`${prefix + names[i]}: ${errnoText(e)}`);
+        const st = stats[i];
+        if (typeof st === "number") {
+          await this.error(`${prefix + names[i]}: ${errnoText(st)}`);
           continue;
         }
-        const st = table.entry(i);
-        out.push(this.node(names[i], prefix + names[i], st, timeOf(st, f), f.L));
+        out.push({ name: names[i], full: prefix + names[i], st, lmode: lmode ? st.mode : 0, smode: lmode ? 0 : st.mode, time: timeOf(st, f) });
       }
     } catch (err) {
       await this.error(`can't open '${shown}': ${errText(err)}`);
@@ -430,7 +433,7 @@ class Lister {
         this.emit(f.h ? `total ${humanReadable(blocks * 1024, 0, 0).padEnd(7)}\n` : `total ${blocks}\n`);
       }
       if (entries && entries.length) {
-        this.showFiles(this.sort(entries, true));
+        await this.showFiles(this.sort(entries, true));
         await this.flushIfBig();
         if (f.R) {
           const subdirs = entries.filter(
@@ -465,10 +468,14 @@ class Lister {
   }
 
   /** display_files(): one column, or columns/rows filling the width. */
-  private showFiles(nodes: Node[]): void {
+  private async showFiles(nodes: Node[]): Promise<void> {
     const f = this.f;
     if (f.l || f.one) {
-      for (let i = 0; i < nodes.length; i++) this.emit(this.single(nodes[i], false) + "\n");
+      for (let i = 0; i < nodes.length; i++) {
+        this.emit(this.single(nodes[i], false) + "\n");
+        // Written as it fills: the memory of lines written is used again.
+        if (this.pendingBytes >= OUT_BLOCK) await this.flushIfBig();
+      }
       return;
     }
     let colWidth = 0;
@@ -525,8 +532,8 @@ class Lister {
     }
     // All ASCII so far: one column per byte.
     let column = line.length;
-    const name = quoteName(n.name, f);
-    let append = appendChar(st.mode, f);
+    const name = f.Q || NOT_PLAIN.test(n.name) ? quoteName(n.name, f) : n.name;
+    let append = f.F || f.p ? appendChar(st.mode, f) : "";
     if (f.color) {
       let mode = n.lmode;
       if (!mode) mode = this.modeOf(n.full, false);
@@ -557,16 +564,22 @@ class Lister {
   /** -l's mode, links, owner and size (or device numbers), each followed by a space. */
   private longFields(st: Stat): string {
     const f = this.f;
-    let s = this.modes.get(st.mode) + padL(String(st.nlink), 4) + " ";
-    if (f.n) s += f.g ? `${String(st.gid).padEnd(8)} ` : `${String(st.uid).padEnd(8)} ${String(st.gid).padEnd(8)} `;
-    else if (f.g) s += this.groups.get(st.gid);
-    else s += this.users.get(st.uid) + this.groups.get(st.gid);
     const type = st.mode & S_IFMT;
+    let size: string;
     if (type === 0o060000 || type === 0o020000) {
-      s += `${padL(String(devMajor(st.rdev)), 4)}, ${padL(String(devMinor(st.rdev)), 3)} `;
-    } else if (f.h) s += padL(humanReadable(st.size, 1, 0), 7) + " ";
-    else s += padL(String(st.size), 9) + " ";
-    return s;
+      size = `${padL(String(devMajor(st.rdev)), 4)}, ${padL(String(devMinor(st.rdev)), 3)} `;
+    } else if (f.h) size = padL(humanReadable(st.size, 1, 0), 7) + " ";
+    else size = padL(String(st.size), 9) + " ";
+    // Neighbours mostly share mode, links and owner: the text of the last one is kept.
+    const o = this.owned;
+    if (st.mode !== o.mode || st.nlink !== o.nlink || st.uid !== o.uid || st.gid !== o.gid) {
+      let s = this.modes.get(st.mode) + padL(String(st.nlink), 4) + " ";
+      if (f.n) s += f.g ? `${String(st.gid).padEnd(8)} ` : `${String(st.uid).padEnd(8)} ${String(st.gid).padEnd(8)} `;
+      else if (f.g) s += this.groups.get(st.gid);
+      else s += this.users.get(st.uid) + this.groups.get(st.gid);
+      this.owned = { mode: st.mode, nlink: st.nlink, uid: st.uid, gid: st.gid, text: s };
+    }
+    return this.owned.text + size;
   }
 
   /** A symlink's target, or undefined (reported later) if it vanished since it was listed. */

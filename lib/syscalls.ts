@@ -484,56 +484,40 @@ export interface StatEntry {
   atime: number; mtime: number; ctime: number;
 }
 
+let namesStat: Uint32Array | undefined;
+
 /**
  * lstat(2) (or stat(2), follow=true) of many names relative to one directory,
- * for listings of big directories (ls): one fstatat() per name, straight from
- * one buffer of NUL-terminated names into one buffer of struct stat, with no
- * copy or allocation per name. Read the fields back by the name's index.
+ * for listings of big directories (ls): one fstatat() per name straight from
+ * one buffer of NUL-terminated names, into one reused struct stat. Each name
+ * gives its fields, or the errno of its failure.
  */
-export class StatTable {
-  /** 0, or the errno of that name's fstatat(). */
-  readonly errnos: Int32Array;
-  private readonly u: Uint32Array;
-  private readonly s: Int32Array;
-  private readonly L: StatLayout;
-  /** 32-bit words per struct stat. */
-  private readonly words: number;
-
-  constructor(dirfd: number, names: string[], follow: boolean) {
-    const L = (this.L = layoutFor(STAT_LAYOUTS, "stat"));
-    const n = names.length;
-    this.words = L.size >> 2;
-    this.errnos = new Int32Array(n);
-    const stats = new Uint32Array(this.words * n);
-    this.u = stats;
-    this.s = new Int32Array(stats.buffer);
-    if (!n) return;
-    const text = Buffer.from(names.join("\0") + "\0", "latin1");
-    const fstatat = lib().fstatat;
-    const flags = follow ? 0 : AT_SYMLINK_NOFOLLOW;
-    let name = ffi!.ptr(text) as number;
-    let stat = ffi!.ptr(stats) as number;
-    for (let i = 0; i < n; i++) {
-      // Pointers as plain numbers, stepped through the two buffers.
-      if (fstatat(dirfd, name, stat, flags) < 0) this.errnos[i] = errno();
-      name += names[i].length + 1;
-      stat += L.size;
+export function statNames(dirfd: number, names: string[], follow: boolean): (StatEntry | number)[] {
+  const L = layoutFor(STAT_LAYOUTS, "stat");
+  const u = (namesStat ??= new Uint32Array(L.size >> 2));
+  const s = new Int32Array(u.buffer);
+  const out: (StatEntry | number)[] = [];
+  if (!names.length) return out;
+  const text = Buffer.from(names.join("\0") + "\0", "latin1");
+  const fstatat = lib().fstatat;
+  const flags = follow ? 0 : AT_SYMLINK_NOFOLLOW;
+  const HI = 4294967296;
+  const mode = L.mode >> 2, uid = L.uid >> 2, gid = L.gid >> 2, nl = L.nlink >> 2, rd = L.rdev >> 2, ino = L.ino >> 2;
+  const sz = L.st_size >> 2, bl = L.blocks >> 2, at = L.atime >> 2, mt = L.mtime >> 2, ct = L.ctime >> 2;
+  // The name's address, a plain number stepped through the buffer.
+  let name = ffi!.ptr(text) as number;
+  for (let i = 0; i < names.length; i++) {
+    if (fstatat(dirfd, name, u, flags) < 0) out.push(errno());
+    else {
+      out.push({
+        ino: u[ino] + u[ino + 1] * HI, mode: u[mode], nlink: L.nlink64 ? u[nl] + u[nl + 1] * HI : u[nl],
+        uid: u[uid], gid: u[gid], rdev: u[rd] + u[rd + 1] * HI, size: u[sz] + s[sz + 1] * HI, blocks: u[bl] + s[bl + 1] * HI,
+        atime: u[at] + s[at + 1] * HI, mtime: u[mt] + s[mt + 1] * HI, ctime: u[ct] + s[ct + 1] * HI,
+      });
     }
+    name += names[i].length + 1;
   }
-
-  /** The fields of name i's struct stat (written out inline: this runs once per entry of a listing). */
-  entry(i: number): StatEntry {
-    const L = this.L, u = this.u, s = this.s, w = i * this.words;
-    const HI = 4294967296;
-    const nl = w + (L.nlink >> 2), rd = w + (L.rdev >> 2), sz = w + (L.st_size >> 2), bl = w + (L.blocks >> 2);
-    const at = w + (L.atime >> 2), mt = w + (L.mtime >> 2), ct = w + (L.ctime >> 2), ino = w + (L.ino >> 2);
-    return {
-      ino: u[ino] + u[ino + 1] * HI, mode: u[w + (L.mode >> 2)], nlink: L.nlink64 ? u[nl] + u[nl + 1] * HI : u[nl],
-      uid: u[w + (L.uid >> 2)], gid: u[w + (L.gid >> 2)], rdev: u[rd] + u[rd + 1] * HI,
-      size: u[sz] + s[sz + 1] * HI, blocks: u[bl] + s[bl + 1] * HI,
-      atime: u[at] + s[at + 1] * HI, mtime: u[mt] + s[mt + 1] * HI, ctime: u[ct] + s[ct + 1] * HI,
-    };
-  }
+  return out;
 }
 
 // ---- Terminals (stty, ps, top, watch) and system load (uptime, free) ----
