@@ -569,7 +569,10 @@ class Lister {
     if (type === 0o060000 || type === 0o020000) {
       size = `${padL(String(devMajor(st.rdev)), 4)}, ${padL(String(devMinor(st.rdev)), 3)} `;
     } else if (f.h) size = padL(humanReadable(st.size, 1, 0), 7) + " ";
-    else size = padL(String(st.size), 9) + " ";
+    else {
+      const digits = "" + st.size;
+      size = digits.length < 9 ? `${PAD[9 - digits.length]}${digits} ` : `${digits} `;
+    }
     // Neighbours mostly share mode, links and owner: the text of the last one is kept.
     const o = this.owned;
     if (st.mode !== o.mode || st.nlink !== o.nlink || st.uid !== o.uid || st.gid !== o.gid) {
@@ -579,7 +582,7 @@ class Lister {
       else s += this.users.get(st.uid) + this.groups.get(st.gid);
       this.owned = { mode: st.mode, nlink: st.nlink, uid: st.uid, gid: st.gid, text: s };
     }
-    return this.owned.text + size;
+    return `${this.owned.text}${size}`;
   }
 
   /** A symlink's target, or undefined (reported later) if it vanished since it was listed. */
