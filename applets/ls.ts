@@ -11,13 +11,14 @@
 import * as fs from "node:fs";
 import { defineApplet, type Context } from "../lib/applet.ts";
 import { AppletError, errorMessage } from "../lib/errors.ts";
-import { absPath, concatPath, errText, fsPath, S_IFMT, S_IFDIR, S_IFLNK, S_IFREG, warnBytes } from "../lib/fileops.ts";
+import { absPath, errText, fsPath, S_IFMT, S_IFDIR, S_IFLNK, S_IFREG, warnBytes } from "../lib/fileops.ts";
 import { humanReadable } from "../lib/human.ts";
 import { modeString } from "../lib/mode.ts";
 import { optionOrder, type Options } from "../lib/options.ts";
-import { AT_FDCWD, devMajor, devMinor, errnoName, ioctl, readDirFd, SF, SF_COUNT, statFields } from "../lib/syscalls.ts";
+import { AT_FDCWD, devMajor, devMinor, errnoName, ioctl, readDirNames, SF, SF_COUNT, statFields, statNames, type StatEntry } from "../lib/syscalls.ts";
 import { describeErrno } from "../lib/errors.ts";
 import { binaryOf } from "../lib/text.ts";
+import { loadZone, localtime, type Zone, type ZoneTm } from "../lib/tz.ts";
 import { groupName, userName } from "../lib/users.ts";
 
 /** A file to list: `name` is what is shown, `full` the path used (both byte strings). */
@@ -34,9 +35,7 @@ interface Node {
 }
 
 /** The fields of struct stat that ls shows. */
-interface Stat {
-  mode: number; nlink: number; uid: number; gid: number; size: number; blocks: number; ino: number; rdev: number;
-}
+type Stat = StatEntry;
 
 const sf = new Float64Array(SF_COUNT);
 
@@ -46,10 +45,13 @@ function statOf(dirfd: number, path: string, follow: boolean, f: Flags): [Stat, 
   if (e) return e;
   const st: Stat = {
     mode: sf[SF.mode], nlink: sf[SF.nlink], uid: sf[SF.uid], gid: sf[SF.gid], size: sf[SF.size],
-    blocks: sf[SF.blocks], ino: sf[SF.ino], rdev: sf[SF.rdev],
+    blocks: sf[SF.blocks], ino: sf[SF.ino], rdev: sf[SF.rdev], atime: sf[SF.atime], mtime: sf[SF.mtime], ctime: sf[SF.ctime],
   };
-  return [st, f.c ? sf[SF.ctime] : f.u ? sf[SF.atime] : sf[SF.mtime]];
+  return [st, timeOf(st, f)];
 }
+
+/** The time -l shows and -t sorts on. */
+const timeOf = (st: Stat, f: Flags) => (f.c ? st.ctime : f.u ? st.atime : st.mtime);
 
 const errnoText = (e: number) => describeErrno(errnoName(e), e);
 
@@ -222,35 +224,23 @@ function appendChar(mode: number, f: Flags): string {
   return "";
 }
 
+const NOT_PLAIN = /[^\x20-\x7e]/;
+
 /**
  * A name as BusyBox shows it (printable_string): valid UTF-8 up to U+02FF is
  * kept, control characters, invalid sequences and anything beyond become '?'.
- * Returns the bytes to print and their width in columns.
+ * Returns the bytes to print (see columnsOf() for the width they take).
  */
-function printable(name: string, unicode: boolean): [string, number] {
-  let plain = true;
-  for (let i = 0; i < name.length; i++) {
-    const c = name.charCodeAt(i);
-    if (c < 0x20 || c >= 0x7f) { plain = false; break; }
-  }
-  if (plain) return [name, name.length];
-  if (!unicode) {
-    // Not a UTF-8 locale: every byte outside ' '..'~' is a '?'.
-    let out = "";
-    for (let i = 0; i < name.length; i++) {
-      const c = name.charCodeAt(i);
-      out += c < 0x20 || c >= 0x7f ? "?" : name[i];
-    }
-    return [out, name.length];
-  }
+function printable(name: string, unicode: boolean): string {
+  if (!NOT_PLAIN.test(name)) return name;
+  // Not a UTF-8 locale: every byte outside ' '..'~' is a '?'.
+  if (!unicode) return name.replace(/[^\x20-\x7e]/g, "?");
   let out = "";
-  let width = 0;
   let i = 0;
   while (i < name.length) {
     let c = name.charCodeAt(i++);
     if (c < 0x80) {
       out += c < 0x20 || c === 0x7f ? "?" : name[i - 1];
-      width++;
       continue;
     }
     const start = i - 1;
@@ -270,51 +260,47 @@ function printable(name: string, unicode: boolean): [string, number] {
     }
     if (wc >= 0xa0 && wc <= 0x2ff) out += name.slice(start, i);
     else out += "?";
-    width++;
   }
-  return [out, width];
+  return out;
 }
 
-function quoteName(s: string, f: Flags): [string, number] {
-  const [p, w] = printable(s, f.unicode);
-  if (!f.Q) return [p, w];
-  let q = '"';
-  let extra = 2;
-  for (const ch of p) {
-    if (ch === '"' || ch === "\\") { q += "\\"; extra++; }
-    q += ch;
-  }
-  return [q + '"', w + extra];
+/**
+ * Columns a printable() text takes: one per character, a UTF-8 sequence being
+ * one character (its continuation bytes take none).
+ */
+function columnsOf(text: string): number {
+  return NOT_PLAIN.test(text) ? text.replace(/[\x80-\xbf]/g, "").length : text.length;
 }
 
-const OUT_BLOCK = 256 * 1024;
-const modeStrings = new Map<number, string>();
-
-function modeText(mode: number): string {
-  let s = modeStrings.get(mode);
-  if (s === undefined) {
-    s = modeString(mode);
-    modeStrings.set(mode, s);
-  }
-  return s;
+function quoteName(s: string, f: Flags): string {
+  const p = printable(s, f.unicode);
+  return f.Q ? `"${p.replace(/["\\]/g, "\\$&")}"` : p;
 }
 
+const OUT_BLOCK = 64 * 1024;
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const p2 = (n: number) => (n < 10 ? "0" + n : String(n));
-const SPACES = " ".repeat(64);
-/** printf("%*s"): right-aligned in `w` columns. */
-const padL = (s: string, w: number) => (s.length >= w ? s : SPACES.slice(0, w - s.length) + s);
+/** PAD[n]: n spaces. */
+const PAD = Array.from({ length: 10 }, (_, n) => " ".repeat(n));
+/** printf("%*s"): right-aligned in `w` columns (w <= 9). */
+const padL = (s: string, w: number) => (s.length >= w ? s : PAD[w - s.length] + s);
 
 class Lister {
   status = 0;
-  /** Output, as bytes: full blocks waiting, and the block being filled. */
-  full: Buffer[] = [];
-  buf = Buffer.allocUnsafe(OUT_BLOCK);
-  pos = 0;
+  /** Output not yet written: byte strings, joined and written at once. */
+  pending: string[] = [];
+  pendingBytes = 0;
   now = Math.floor(Date.now() / 1000);
-  users = new Map<number, string>();
-  groups = new Map<number, string>();
-  dates = new Map<number, string>();
+  /** "-rw-r--r-- ", and owner and group as "%-8.8s ". */
+  modes = new Memo((mode) => modeString(mode) + " ");
+  users = new Memo((uid) => binaryOf(userName(uid) ?? String(uid)).slice(0, 8).padEnd(8) + " ");
+  groups = new Memo((gid) => binaryOf(groupName(gid) ?? String(gid)).slice(0, 8).padEnd(8) + " ");
+  dates = new Memo((key) => this.dateText(key));
+  zone: Zone | undefined;
+  /** The last mode, links and owner shown by -l, and their text. */
+  owned = { mode: -1, nlink: -1, uid: -1, gid: -1, text: "" };
+  /** The columns the last entry took (see single()). */
+  width = 0;
   showDirname = false;
   /** Warnings found while formatting, printed after the lines before them. */
   late: string[] = [];
@@ -333,11 +319,11 @@ class Lister {
       if (n) nodes.push(n);
     }
     if (nodes.length) {
-      if (f.d) this.showFiles(this.sort(nodes));
+      if (f.d) await this.showFiles(this.sort(nodes));
       else {
         const files = nodes.filter((n) => (n.st.mode & S_IFMT) !== S_IFDIR);
         const dirs = nodes.filter((n) => (n.st.mode & S_IFMT) === S_IFDIR);
-        if (files.length) this.showFiles(this.sort(files));
+        if (files.length) await this.showFiles(this.sort(files));
         await this.flushIfBig();
         if (dirs.length) await this.showDirs(this.sort(dirs), files.length === 0);
       }
@@ -349,12 +335,8 @@ class Lister {
 
   /** Append a byte string to the output. */
   private emit(s: string): void {
-    if (this.pos + s.length > this.buf.length) {
-      this.full.push(this.buf.subarray(0, this.pos));
-      this.buf = Buffer.allocUnsafe(Math.max(OUT_BLOCK, s.length));
-      this.pos = 0;
-    }
-    this.pos += this.buf.write(s, this.pos, "latin1");
+    this.pending.push(s);
+    this.pendingBytes += s.length;
   }
 
   private async flushIfBig(): Promise<void> {
@@ -363,19 +345,15 @@ class Lister {
       this.late = [];
       for (const w of late) await this.error(w);
     }
-    if (this.full.length) await this.flush();
+    if (this.pendingBytes >= OUT_BLOCK) await this.flush();
   }
 
   private async flush(): Promise<void> {
-    const blocks = this.full;
-    if (this.pos) blocks.push(this.buf.subarray(0, this.pos));
-    this.full = [];
-    // The writer may keep a reference to what it is given: never reuse a block.
-    if (this.pos) {
-      this.buf = Buffer.allocUnsafe(OUT_BLOCK);
-      this.pos = 0;
-    }
-    for (const b of blocks) await this.ctx.stdout.write(b);
+    if (!this.pending.length) return;
+    const text = this.pending.join("");
+    this.pending = [];
+    this.pendingBytes = 0;
+    await this.ctx.stdout.write(Buffer.from(text, "latin1"));
   }
 
   private async error(message: string): Promise<void> {
@@ -412,17 +390,24 @@ class Lister {
     }
     const out: Node[] = [];
     try {
-      names = readDirFd(fd).map((e) => e.name);
+      names = readDirNames(fd, f.a || f.A);
       if (f.a) names.push(".", "..");
-      for (const name of names) {
-        if (name[0] === "." && !f.a && !f.A) continue;
-        const full = concatPath(dir, name);
-        const r = statOf(fd, name, f.L, f);
-        if (typeof r === "number") {
-          await this.error(`${full}: ${errnoText(r)}`);
+      // Sorted by name here, by the engine's own sort, when that is the order shown.
+      if (byNameOnly(f)) {
+        names.sort();
+        if (f.r) names.reverse();
+      }
+      const stats = statNames(fd, names, f.L);
+      const prefix = dir.endsWith("/") ? dir : dir + "/";
+      // As node() says: with -L the modes are stat's, else lstat's.
+      const lmode = !f.L;
+      for (let i = 0; i < names.length; i++) {
+        const st = stats[i];
+        if (typeof st === "number") {
+          await this.error(`${prefix + names[i]}: ${errnoText(st)}`);
           continue;
         }
-        out.push(this.node(name, full, r[0], r[1], f.L));
+        out.push({ name: names[i], full: prefix + names[i], st, lmode: lmode ? st.mode : 0, smode: lmode ? 0 : st.mode, time: timeOf(st, f) });
       }
     } catch (err) {
       await this.error(`can't open '${shown}': ${errText(err)}`);
@@ -448,7 +433,7 @@ class Lister {
         this.emit(f.h ? `total ${humanReadable(blocks * 1024, 0, 0).padEnd(7)}\n` : `total ${blocks}\n`);
       }
       if (entries && entries.length) {
-        this.showFiles(this.sort(entries));
+        await this.showFiles(this.sort(entries, true));
         await this.flushIfBig();
         if (f.R) {
           const subdirs = entries.filter(
@@ -460,9 +445,10 @@ class Lister {
     }
   }
 
-  private sort(nodes: Node[]): Node[] {
+  /** The order shown; `scanned` says nodes come from scanDir(), already sorted if by name only. */
+  private sort(nodes: Node[], scanned = false): Node[] {
     const f = this.f;
-    if (!(f.S || f.t || f.v || f.X || f.dirsFirst)) return sortByName(nodes, f.r);
+    if (byNameOnly(f)) return scanned ? nodes : sortByName(nodes, f.r);
     const byName = (a: Node, b: Node) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
     let key: ((a: Node, b: Node) => number) | undefined;
     if (f.S) key = (a, b) => Math.sign(b.st.size - a.st.size);
@@ -482,15 +468,19 @@ class Lister {
   }
 
   /** display_files(): one column, or columns/rows filling the width. */
-  private showFiles(nodes: Node[]): void {
+  private async showFiles(nodes: Node[]): Promise<void> {
     const f = this.f;
     if (f.l || f.one) {
-      for (const n of nodes) this.emit(this.single(n)[0] + "\n");
+      for (let i = 0; i < nodes.length; i++) {
+        this.emit(this.single(nodes[i], false) + "\n");
+        // Written as it fills: the memory of lines written is used again.
+        if (this.pendingBytes >= OUT_BLOCK) await this.flushIfBig();
+      }
       return;
     }
     let colWidth = 0;
     for (const n of nodes) {
-      const w = quoteName(n.name, f)[1];
+      const w = columnsOf(quoteName(n.name, f));
       if (w > colWidth) colWidth = w;
     }
     colWidth += 2 + (f.i ? 8 : 0) + (f.s ? 5 : 0);
@@ -518,68 +508,38 @@ class Lister {
           }
         }
         nexttab = column + colWidth;
-        const [text, w] = this.single(nodes[i]);
-        line += text;
-        column += w;
+        line += this.single(nodes[i], true);
+        column += this.width;
       }
       this.emit(line + "\n");
     }
   }
 
-  /** display_single(): one entry's text and the columns it takes. */
-  private single(n: Node): [string, number] {
+  /**
+   * display_single(): one entry's text. With `measure`, the columns it takes
+   * are left in this.width (one column per line needs no width).
+   */
+  private single(n: Node, measure: boolean): string {
     const f = this.f;
     const st = n.st;
     let line = "";
-    let column = 0;
+    if (f.i) line += padL(String(st.ino), 7) + " ";
+    if (f.s) line += padL(String(Math.floor(st.blocks / 2)), 6) + " ";
     let lpath: string | undefined;
-    if (f.l && (n.st.mode & S_IFMT) === S_IFLNK) {
-      try {
-        lpath = fs.readlinkSync(fsPath(absPath(this.ctx, n.full)), { encoding: "buffer" }).toString("latin1");
-      } catch (err) {
-        // A link that vanished since it was listed: said once the lines so far are out.
-        this.late.push(`${n.full}: ${errText(err)}`);
-      }
-    }
-    if (f.i) {
-      const s = String(st.ino).padStart(7) + " ";
-      line += s;
-      column += s.length;
-    }
-    if (f.s) {
-      const s = String(Math.floor(st.blocks / 2)).padStart(6) + " ";
-      line += s;
-      column += s.length;
-    }
     if (f.l) {
-      let s = modeText(st.mode) + " " + padL(String(st.nlink), 4) + " ";
-      if (f.n) s += f.g ? `${String(st.gid).padEnd(8)} ` : `${String(st.uid).padEnd(8)} ${String(st.gid).padEnd(8)} `;
-      else if (f.g) s += `${this.group(st.gid)} `;
-      else s += `${this.user(st.uid)} ${this.group(st.gid)} `;
-      const type = st.mode & S_IFMT;
-      if (type === 0o060000 || type === 0o020000) {
-        s += `${String(devMajor(st.rdev)).padStart(4)}, ${String(devMinor(st.rdev)).padStart(3)} `;
-      } else if (f.h) s += humanReadable(st.size, 1, 0).padStart(7) + " ";
-      else s += padL(String(st.size), 9) + " ";
-      line += s;
-      column += s.length;
-      if (f.fullTime) {
-        const t = this.fullTime(n.time);
-        line += t + " ";
-        column += t.length + 1;
-      } else {
-        line += this.date(n.time);
-        column += 13;
-      }
+      if ((st.mode & S_IFMT) === S_IFLNK) lpath = this.linkTarget(n);
+      line += this.longFields(st) + (f.fullTime ? this.fullTime(n.time) + " " : this.date(n.time));
     }
-    const [name, w] = quoteName(n.name, f);
-    let append = appendChar(st.mode, f);
+    // All ASCII so far: one column per byte.
+    let column = line.length;
+    const name = f.Q || NOT_PLAIN.test(n.name) ? quoteName(n.name, f) : n.name;
+    let append = f.F || f.p ? appendChar(st.mode, f) : "";
     if (f.color) {
       let mode = n.lmode;
       if (!mode) mode = this.modeOf(n.full, false);
       line += `\x1b[${BOLD[colorIndex(mode)]};${FG[colorIndex(mode)]}m${name}\x1b[m`;
     } else line += name;
-    column += w;
+    if (measure) column += columnsOf(name);
     if (lpath !== undefined) {
       line += " -> ";
       if (f.F || f.p || f.color) {
@@ -588,62 +548,114 @@ class Lister {
         append = appendChar(mode, f);
         if (f.color) line += `\x1b[${BOLD[colorIndex(mode)]};${FG[colorIndex(mode)]}m`;
       }
-      const [target, tw] = quoteName(lpath, f);
+      const target = quoteName(lpath, f);
       line += target;
-      column += tw + 4;
+      if (measure) column += columnsOf(target) + 4;
       if (f.color) line += "\x1b[m";
     }
     if (append) {
       line += append;
       column++;
     }
-    return [line, column];
+    this.width = column;
+    return line;
+  }
+
+  /** -l's mode, links, owner and size (or device numbers), each followed by a space. */
+  private longFields(st: Stat): string {
+    const f = this.f;
+    const type = st.mode & S_IFMT;
+    let size: string;
+    if (type === 0o060000 || type === 0o020000) {
+      size = `${padL(String(devMajor(st.rdev)), 4)}, ${padL(String(devMinor(st.rdev)), 3)} `;
+    } else if (f.h) size = padL(humanReadable(st.size, 1, 0), 7) + " ";
+    else {
+      const digits = "" + st.size;
+      size = digits.length < 9 ? `${PAD[9 - digits.length]}${digits} ` : `${digits} `;
+    }
+    // Neighbours mostly share mode, links and owner: the text of the last one is kept.
+    const o = this.owned;
+    if (st.mode !== o.mode || st.nlink !== o.nlink || st.uid !== o.uid || st.gid !== o.gid) {
+      let s = this.modes.get(st.mode) + padL(String(st.nlink), 4) + " ";
+      if (f.n) s += f.g ? `${String(st.gid).padEnd(8)} ` : `${String(st.uid).padEnd(8)} ${String(st.gid).padEnd(8)} `;
+      else if (f.g) s += this.groups.get(st.gid);
+      else s += this.users.get(st.uid) + this.groups.get(st.gid);
+      this.owned = { mode: st.mode, nlink: st.nlink, uid: st.uid, gid: st.gid, text: s };
+    }
+    return `${this.owned.text}${size}`;
+  }
+
+  /** A symlink's target, or undefined (reported later) if it vanished since it was listed. */
+  private linkTarget(n: Node): string | undefined {
+    try {
+      return fs.readlinkSync(fsPath(absPath(this.ctx, n.full)), { encoding: "buffer" }).toString("latin1");
+    } catch (err) {
+      // Said once the lines so far are out.
+      this.late.push(`${n.full}: ${errText(err)}`);
+      return undefined;
+    }
   }
 
   private modeOf(full: string, follow: boolean): number {
     return statFields(AT_FDCWD, absPath(this.ctx, full), follow, sf) ? 0 : sf[SF.mode];
   }
 
-  private user(uid: number): string {
-    let s = this.users.get(uid);
-    if (s === undefined) {
-      s = binaryOf(userName(uid) ?? String(uid)).slice(0, 8).padEnd(8);
-      this.users.set(uid, s);
-    }
-    return s;
-  }
-
-  private group(gid: number): string {
-    let s = this.groups.get(gid);
-    if (s === undefined) {
-      s = binaryOf(groupName(gid) ?? String(gid)).slice(0, 8).padEnd(8);
-      this.groups.set(gid, s);
-    }
-    return s;
+  /** localtime() in the zone TZ names, as BusyBox's C library reads it. */
+  private localtime(t: number): ZoneTm {
+    this.zone ??= loadZone(this.ctx.env.TZ);
+    return localtime(this.zone, t);
   }
 
   /** "Mmm dd hh:mm " within six months (and up to 15 minutes ahead), else "Mmm dd  yyyy ". */
   private date(t: number): string {
     const age = this.now - t;
     const recent = age < (3600 * 24 * 365) / 2 && age > -15 * 60;
-    const key = recent ? t : -t - 1;
-    let s = this.dates.get(key);
-    if (s === undefined) {
-      const d = new Date(t * 1000);
-      const md = `${MONTHS[d.getMonth()]} ${String(d.getDate()).padStart(2)} `;
-      s = recent ? `${md}${p2(d.getHours())}:${p2(d.getMinutes())} ` : `${md}${String(d.getFullYear()).padStart(5)} `;
-      this.dates.set(key, s);
-    }
-    return s;
+    // Recent times show the minute, others the day: cached by minute (even keys) or second (odd).
+    return this.dates.get(recent ? Math.floor(t / 60) * 2 : t * 2 + 1);
   }
 
+  private dateText(key: number): string {
+    const recent = key % 2 === 0;
+    const tm = this.localtime(recent ? key * 30 : (key - 1) / 2);
+    const md = `${MONTHS[tm.mon]} ${padL(String(tm.mday), 2)} `;
+    return recent ? `${md}${p2(tm.hour)}:${p2(tm.min)} ` : `${md}${padL(String(tm.year), 5)} `;
+  }
+
+  /** strftime("%Y-%m-%d %H:%M:%S %z"). */
   private fullTime(t: number): string {
-    const d = new Date(t * 1000);
-    const off = -d.getTimezoneOffset();
-    const tz = `${off >= 0 ? "+" : "-"}${p2(Math.floor(Math.abs(off) / 60))}${p2(Math.abs(off) % 60)}`;
-    return `${d.getFullYear()}-${p2(d.getMonth() + 1)}-${p2(d.getDate())} ${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())} ${tz}`;
+    const tm = this.localtime(t);
+    const off = Math.floor(Math.abs(tm.gmtoff) / 60);
+    const tz = `${tm.gmtoff < 0 ? "-" : "+"}${p2(Math.floor(off / 60))}${p2(off % 60)}`;
+    return `${tm.year}-${p2(tm.mon + 1)}-${p2(tm.mday)} ${p2(tm.hour)}:${p2(tm.min)}:${p2(tm.sec)} ${tz}`;
   }
 }
+
+/**
+ * Strings made from numbers (modes, owners, dates), cached: a listing asks
+ * for the same few again and again, most often the one it asked for last.
+ */
+class Memo {
+  private lastKey = NaN;
+  private lastText = "";
+  private readonly texts = new Map<number, string>();
+
+  constructor(private readonly make: (key: number) => string) {}
+
+  get(key: number): string {
+    if (key === this.lastKey) return this.lastText;
+    let text = this.texts.get(key);
+    if (text === undefined) {
+      text = this.make(key);
+      this.texts.set(key, text);
+    }
+    this.lastKey = key;
+    this.lastText = text;
+    return text;
+  }
+}
+
+/** No sort key but the name (-r may reverse it). */
+const byNameOnly = (f: Flags) => !(f.S || f.t || f.v || f.X || f.dirsFirst);
 
 /** Sorted by name (byte order), through the engine's own string sort: no comparator calls. */
 function sortByName(nodes: Node[], reverse: boolean): Node[] {
@@ -709,4 +721,5 @@ export function strverscmp(s1: string, s2: string): number {
   }
   return r;
 }
+
 

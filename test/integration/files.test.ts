@@ -180,7 +180,7 @@ function treeCases(cases: TreeCase[]): void {
  * is replaced by FIXTURE before comparing. env.CWD: a subdirectory to run in;
  * "FIXTURE" in env.PWD is the fixture's path.
  */
-function sameDirCases(cases: Case[]): void {
+function sameDirCases(cases: Case[], make: (d: string) => void = fixture): void {
   let pikaLinks = "";
   let bbLinks = "";
   let d = "";
@@ -188,7 +188,7 @@ function sameDirCases(cases: Case[]): void {
     pikaLinks = linkDir(PIKA, APPLETS);
     bbLinks = linkDir(BUSYBOX, APPLETS);
     d = tempDir("pika-same-");
-    fixture(d);
+    make(d);
   });
   afterAll(() => {
     for (const x of [pikaLinks, bbLinks, d]) fs.rmSync(x, { recursive: true, force: true });
@@ -262,6 +262,48 @@ const LS_CASES: Case[] = [
   { applet: "ls", args: ["-l", "names"], env: { TZ: "America/New_York" } },
 ];
 
+/**
+ * One directory big enough that a listing is written in several blocks, with
+ * every file type, hidden names, owners with and without names (as root),
+ * and times old, recent and ahead.
+ */
+function bigDirFixture(d: string): void {
+  const big = path.join(d, "big");
+  fs.mkdirSync(path.join(big, "sub"), { recursive: true });
+  const file = (i: number) => path.join(big, i % 3 ? `f${i}` : `a-longer-file-name-${i}`);
+  for (let i = 0; i < 1500; i++) fs.writeFileSync(file(i), "x".repeat(i % 70));
+  for (const n of [".hidden", ".h2", "sub/inner"]) fs.writeFileSync(path.join(big, n), n);
+  fs.chmodSync(path.join(big, "f1"), 0o755);
+  fs.chmodSync(path.join(big, "f2"), 0o2600);
+  fs.symlinkSync("f1", path.join(big, "link"));
+  fs.symlinkSync("sub", path.join(big, "dirlink"));
+  fs.symlinkSync("nowhere", path.join(big, "dangling"));
+  spawnSync("mkfifo", [path.join(big, "fifo")]);
+  spawnSync("python3", ["-c", "import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])", path.join(big, "sock")]);
+  if (process.getuid?.() === 0) {
+    spawnSync("mknod", [path.join(big, "chardev"), "c", "1", "3"]);
+    spawnSync("mknod", [path.join(big, "blockdev"), "b", "7", "200"]);
+    for (let i = 4; i < 1500; i += 97) fs.lchownSync(file(i), 1, 1);
+    for (let i = 5; i < 1500; i += 89) fs.lchownSync(file(i), 4242, 4343);
+  }
+  for (const p of walk(d).reverse()) fs.lutimesSync(p, OLD, OLD);
+  for (let i = 7; i < 1500; i += 10) fs.lutimesSync(file(i), RECENT, RECENT);
+  fs.lutimesSync(file(10), SOON, SOON);
+  fs.lutimesSync(file(11), LATER, LATER);
+}
+
+// Ahead of the clock: within 15 minutes shows the time, beyond that the year.
+const SOON = new Date(TEST_START + 10 * 60e3);
+const LATER = new Date(TEST_START + 40 * 60e3);
+
+const BIG_DIR_CASES: Case[] = [
+  ls("-l", "big"), ls("-li", "big"), ls("-lc", "big"), ls("-la", "big"), ls("-lA", "big"), ls("-ln", "big"), ls("-lnr", "big"), ls("-lt", "big"), ls("-lS", "big"),
+  ls("-1", "big"), ls("-a", "big"), ls("-lR", "big"), ls("-lL", "big"), ls("-lF", "big"), ls("-lp", "big"), ls("-lh", "big"),
+  ls("-ls", "big"), ls("-lg", "big"), ls("-C", "-w", "120", "big"), ls("-x", "-w", "100", "big"), ls("--color=always", "-l", "big"),
+  { applet: "ls", args: ["-l", "--full-time", "big"], env: { TZ: "America/New_York" } },
+  { applet: "ls", args: ["-la", "big"], env: { TZ: "Asia/Kolkata" } },
+];
+
 const PATH_CASES: Case[] = [
   simple("basename", "/a/b/c"), simple("basename", "/a/b/"), simple("basename", "/"), simple("basename", "//"),
   simple("basename", ""), simple("basename", "a.c", ".c"), simple("basename", ".c", ".c"), simple("basename", "a.c", "a.c"),
@@ -319,6 +361,7 @@ const ERROR_CASES: Case[] = [
 
 describe.runIf(havePika())("file applets against busybox-static", () => {
   describe("ls", () => differential(APPLETS, LS_CASES, fixture));
+  describe("ls of a big directory", () => sameDirCases(BIG_DIR_CASES, bigDirFixture));
   describe("in one directory", () => sameDirCases(SAME_DIR_CASES));
   describe("path applets", () => differential(APPLETS, PATH_CASES, fixture));
   describe("errors and usage", () => differential(APPLETS, ERROR_CASES, fixture));
