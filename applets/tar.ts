@@ -14,7 +14,7 @@ import { defineApplet, usageText, type Context } from "../lib/applet.ts";
 import { AppletError, describeErrno, UsageError } from "../lib/errors.ts";
 import { parseOptions, compileOptions, optionOrder } from "../lib/options.ts";
 import {
-  absPath, concatPath, errText, fsPath, warnBytes, S_IFMT, S_IFDIR, S_IFLNK, S_IFIFO, S_IFCHR, S_IFBLK, S_IFSOCK,
+  absPath, concatPath, errText, fsPath, warnBytes, S_IFMT, S_IFDIR, S_IFREG, S_IFLNK, S_IFIFO, S_IFCHR, S_IFBLK, S_IFSOCK,
 } from "../lib/fileops.ts";
 import { fdChunks } from "../lib/bufio.ts";
 import { compileGlob, fnmatch } from "../lib/glob.ts";
@@ -27,7 +27,7 @@ import {
 import { groupName, userName } from "../lib/users.ts";
 import { ByteSource } from "../lib/archive/bytesource.ts";
 import { BLOCK, headerSize, putHeader, readTar, type TarEntry } from "../lib/archive/tar.ts";
-import { Extractor, PrefixStripper, stripUnsafePrefix } from "../lib/archive/extract.ts";
+import { Extractor, PrefixStripper, prefixWarning, stripUnsafePrefix } from "../lib/archive/extract.ts";
 // Compression and child processes are loaded when used: tar c of plain
 // files should not pay for node:zlib at start-up.
 const unpack = () => import("../lib/archive/unpack.ts");
@@ -442,162 +442,214 @@ const O_READ = fs.constants.O_RDONLY | O_CLOEXEC;
 const errnoText = (e: number) => describeErrno(errnoName(e), e);
 const { EINTR, EMFILE } = osConstants.errno;
 
-// The walk makes raw system calls (statFields, openAt, readAt, closeFd) on
+/** What the walk has to say, in order: warnings (stderr) and -v lines. */
+interface Message { verbose: boolean; text: string }
+
+// The walk makes raw system calls (statFields, openAt, readAt, FdCloser) on
 // names relative to a descriptor of t.dir, and reuses one entry and one stat
 // array: with thousands of small files, Node's fs calls and their objects
-// cost more than the files.
-async function* produce(t: Tar, names: string[], archiveIno: [number, number] | undefined, state: { status: number }, out: Blocks): AsyncGenerator<Uint8Array> {
-  const { ctx, opts } = t;
-  const stripper = new PrefixStripper(ctx);
-  const links = new Map<string, string>();
-  const users = new Map<number, string>();
-  const groups = new Map<number, string>();
+// cost more than the files. It is synchronous, and collects its messages for
+// the caller to write: an async generator this size costs the JIT more to
+// compile than a short run spends in it.
+class Walker {
+  /** Names still to archive, the next one last (depth first, in readdir order). */
+  private stack: string[];
+  private readonly dirfd: number;
+  private readonly closer = new FdCloser();
+  private readonly sf = new Float64Array(SF_COUNT);
+  private readonly e: TarEntry = { name: "", mode: 0, uid: 0, gid: 0, uname: "", gname: "", size: 0, mtime: 0, type: "0", linkname: "", devmajor: 0, devminor: 0 };
+  private readonly links = new Map<string, string>();
+  private readonly users = new Map<number, string>();
+  private readonly groups = new Map<number, string>();
   // Most members share one owner: the last one's names are kept at hand.
-  let lastUid = -1, lastGid = -1;
-  const follow = !!opts.h;
-  const recurse = !opts["no-recursion"];
-  const verbose = opts.v ? (t.file === "-" ? ctx.stderr : ctx.stdout) : undefined;
-  const excluded = t.excludes.length ? excluder(t.excludes) : undefined;
-  const warn = async (message: string) => {
-    await warnBytes(ctx, message);
-    state.status = 1;
-  };
-  const dirfd = openAt(AT_FDCWD, t.dir, O_READ | fs.constants.O_DIRECTORY);
-  if (dirfd < 0) throw new AppletError(`can't change directory to '${t.dir}': ${errnoText(-dirfd)}`);
-  // Members' descriptors are closed 64 at a time: a close per small file is a fifth of the work.
-  const closer = new FdCloser();
-  const open = (name: string, flags: number) => {
-    const fd = openAt(dirfd, name, flags);
-    if (fd !== -EMFILE) return fd;
-    closer.flush(); // the descriptors held for closing are in the way
-    return openAt(dirfd, name, flags);
-  };
-  const sf = new Float64Array(SF_COUNT);
-  const e: TarEntry = { name: "", mode: 0, uid: 0, gid: 0, uname: "", gname: "", size: 0, mtime: 0, type: "0", linkname: "", devmajor: 0, devminor: 0 };
+  private lastUid = -1;
+  private lastGid = -1;
+  private warnedPrefix = false;
+  private readonly excluded?: (name: string) => boolean;
+  /** A member whose data did not fit in the block that was passed on. */
+  private fd = -1;
+  private name = "";
+  private left = 0;
+  messages: Message[] = [];
+  failed = false;
 
-  try {
-    // Depth first, in readdir order, with a stack rather than nested generators:
-    // a generator per file would cost more than the file.
-    const stack = [...names].reverse();
-    while (stack.length) {
-      const name = stack.pop()!;
-      const err = statFields(dirfd, name, follow, sf);
-      if (err) {
-        await warn(`${name}: ${errnoText(err)}`);
-        continue;
-      }
-      if (archiveIno && sf[SF.dev] === archiveIno[0] && sf[SF.ino] === archiveIno[1]) {
-        await warnBytes(ctx, `${name}: file is the archive; skipping`);
-        continue;
-      }
-      const mode = sf[SF.mode];
-      const kind = mode & S_IFMT;
-      const header = stripUnsafePrefix(name) === name ? name : await stripper.strip(name);
-      if (header === "" && kind !== S_IFDIR) continue;
-      // Checked after the stat, as BusyBox does: a missing name is an error even when excluded.
-      if (excluded?.(header)) continue;
-      const uid = sf[SF.uid], gid = sf[SF.gid];
-      e.name = header;
-      e.mode = mode;
-      e.uid = uid;
-      e.gid = gid;
-      if (uid !== lastUid) {
-        e.uname = users.get(uid) ?? (users.set(uid, userName(uid) ?? String(uid)), users.get(uid)!);
-        lastUid = uid;
-      }
-      if (gid !== lastGid) {
-        e.gname = groups.get(gid) ?? (groups.set(gid, groupName(gid) ?? String(gid)), groups.get(gid)!);
-        lastGid = gid;
-      }
-      e.size = 0;
-      e.mtime = sf[SF.mtime];
-      e.type = "0";
-      e.linkname = "";
-      e.devmajor = e.devminor = 0;
-      let data = false;
-      if (kind !== S_IFDIR && sf[SF.nlink] > 1) {
-        const k = `${sf[SF.dev]}:${sf[SF.ino]}`;
-        const first = links.get(k);
-        if (first !== undefined) {
-          e.type = "1";
-          e.linkname = first;
-        } else links.set(k, header);
-      }
-      if (e.type === "1") {
-        // a hard link to a member already written
-      } else if (kind === S_IFDIR) {
-        e.type = "5";
-        if (header !== "" && !header.endsWith("/")) e.name = header + "/";
-      } else if (kind === S_IFLNK) {
-        e.type = "2";
-        const full = name.startsWith("/") ? name : concatPath(t.dir, name);
-        e.linkname = (fs.readlinkSync(fsPath(full), { encoding: "buffer" }) as Buffer).toString("latin1");
-      } else if (kind === S_IFIFO) e.type = "6";
-      else if (kind === S_IFCHR || kind === S_IFBLK) {
-        const rdev = sf[SF.rdev];
-        e.type = kind === S_IFCHR ? "3" : "4";
-        e.devmajor = Math.floor(rdev / 256) & 0xfff;
-        e.devminor = (rdev & 0xff) | ((Math.floor(rdev / 1048576) & 0xfff) << 8);
-      } else if (kind === S_IFSOCK) {
-        await warnBytes(ctx, `${name}: socket ignored`);
-        continue;
-      } else {
-        e.size = sf[SF.size];
-        data = true;
-      }
-      let fd = -1;
-      if (data) {
-        fd = open(name, O_READ);
-        if (fd < 0) {
-          await warn(`can't open '${name}': ${errnoText(-fd)}`);
-          continue;
-        }
-      }
-      if (e.name !== "") {
-        if (verbose) await verbose.write(bytesOf(e.name + "\n"));
-        out.room(headerSize(e));
-        out.off += putHeader(out.buf, out.off, e);
-      }
-      if (fd >= 0) {
-        try {
-          for (let left = e.size; left > 0; ) {
-            left = copyData(out, fd, name, left);
-            if (out.ready.length) yield* out.take();
-          }
-        } finally {
-          closer.close(fd);
-        }
-        const pad = (BLOCK - (e.size % BLOCK)) % BLOCK;
-        if (pad) {
-          out.room(pad);
-          out.off += pad;
-        }
-      }
-      if (out.ready.length) yield* out.take();
-      if (e.type === "5" && recurse) {
-        const dfd = open(name, O_READ | fs.constants.O_DIRECTORY);
-        if (dfd < 0) {
-          await warn(`${name}: ${errnoText(-dfd)}`);
-          continue;
-        }
-        let kids: string[];
-        try {
-          kids = readDirNames(dfd);
-        } catch (err) {
-          await warn(`${name}: ${errText(err)}`);
-          continue;
-        } finally {
-          closeFd(dfd);
-        }
-        const prefix = name.endsWith("/") ? name : name + "/";
-        for (let i = kids.length - 1; i >= 0; i--) stack.push(prefix + kids[i]);
-      }
-    }
-  } finally {
-    closer.flush();
-    closeFd(dirfd);
+  constructor(private readonly t: Tar, names: string[], private readonly archiveIno: [number, number] | undefined, private readonly out: Blocks) {
+    this.stack = [...names].reverse();
+    this.excluded = t.excludes.length ? excluder(t.excludes) : undefined;
+    this.dirfd = openAt(AT_FDCWD, t.dir, O_READ | fs.constants.O_DIRECTORY);
+    if (this.dirfd < 0) throw new AppletError(`can't change directory to '${t.dir}': ${errnoText(-this.dirfd)}`);
   }
 
+  /** Archives members until a block is ready for the caller (true) or all are done (false). */
+  step(): boolean {
+    const out = this.out;
+    if (this.fd >= 0 && !this.copy()) return true;
+    while (this.stack.length) {
+      this.member(this.stack.pop()!);
+      if (this.fd >= 0 && !this.copy()) return true;
+      if (out.ready.length) return true;
+    }
+    return false;
+  }
+
+  close(): void {
+    if (this.fd >= 0) this.closer.close(this.fd);
+    this.fd = -1;
+    this.closer.flush();
+    closeFd(this.dirfd);
+  }
+
+  private warn(text: string, failed = true): void {
+    this.messages.push({ verbose: false, text });
+    if (failed) this.failed = true;
+  }
+
+  /** More of the current member's data; true when it is all there and padded. */
+  private copy(): boolean {
+    this.left = copyData(this.out, this.fd, this.name, this.left);
+    if (this.left > 0) return false;
+    this.closer.close(this.fd);
+    this.fd = -1;
+    const pad = (BLOCK - (this.e.size % BLOCK)) % BLOCK;
+    if (pad) {
+      this.out.room(pad);
+      this.out.off += pad;
+    }
+    return true;
+  }
+
+  private open(name: string, flags: number): number {
+    const fd = openAt(this.dirfd, name, flags);
+    if (fd !== -EMFILE) return fd;
+    this.closer.flush(); // the descriptors held for closing are in the way
+    return openAt(this.dirfd, name, flags);
+  }
+
+  /** One name: its header, and its data opened for copy(), or its directory's names stacked. */
+  private member(name: string): void {
+    const { sf, e, t } = this;
+    const err = statFields(this.dirfd, name, !!t.opts.h, sf);
+    if (err) return this.warn(`${name}: ${errnoText(err)}`);
+    if (this.archiveIno && sf[SF.dev] === this.archiveIno[0] && sf[SF.ino] === this.archiveIno[1]) {
+      return this.warn(`${name}: file is the archive; skipping`, false);
+    }
+    const mode = sf[SF.mode];
+    const kind = mode & S_IFMT;
+    const header = stripUnsafePrefix(name);
+    if (header !== name && !this.warnedPrefix) {
+      this.warnedPrefix = true;
+      this.warn(prefixWarning(name, header), false);
+    }
+    if (header === "" && kind !== S_IFDIR) return;
+    // Checked after the stat, as BusyBox does: a missing name is an error even when excluded.
+    if (this.excluded?.(header)) return;
+    const uid = sf[SF.uid], gid = sf[SF.gid];
+    e.name = header;
+    e.mode = mode;
+    e.uid = uid;
+    e.gid = gid;
+    if (uid !== this.lastUid) {
+      e.uname = this.users.get(uid) ?? (this.users.set(uid, userName(uid) ?? String(uid)), this.users.get(uid)!);
+      this.lastUid = uid;
+    }
+    if (gid !== this.lastGid) {
+      e.gname = this.groups.get(gid) ?? (this.groups.set(gid, groupName(gid) ?? String(gid)), this.groups.get(gid)!);
+      this.lastGid = gid;
+    }
+    e.size = 0;
+    e.mtime = sf[SF.mtime];
+    e.type = "0";
+    e.linkname = "";
+    e.devmajor = e.devminor = 0;
+    if (kind !== S_IFDIR && sf[SF.nlink] > 1) {
+      const k = `${sf[SF.dev]}:${sf[SF.ino]}`;
+      const first = this.links.get(k);
+      if (first !== undefined) {
+        e.type = "1";
+        e.linkname = first;
+      } else this.links.set(k, header);
+    }
+    let fd = -1;
+    if (e.type === "1") {
+      // a hard link to a member already written
+    } else if (kind === S_IFREG) {
+      e.size = sf[SF.size];
+      fd = this.open(name, O_READ);
+      if (fd < 0) return this.warn(`can't open '${name}': ${errnoText(-fd)}`);
+    } else if (kind === S_IFDIR) {
+      e.type = "5";
+      if (header !== "" && !header.endsWith("/")) e.name = header + "/";
+    } else if (!this.special(name, kind)) return;
+    if (e.name !== "") {
+      if (t.opts.v) this.messages.push({ verbose: true, text: e.name });
+      this.out.room(headerSize(e));
+      this.out.off += putHeader(this.out.buf, this.out.off, e);
+    }
+    if (fd >= 0) {
+      this.fd = fd;
+      this.name = name;
+      this.left = e.size;
+    } else if (e.type === "5" && !t.opts["no-recursion"]) this.stackDir(name);
+  }
+
+  /** The entry fields of a symlink, fifo or device; false for a socket (left out with a warning). */
+  private special(name: string, kind: number): boolean {
+    const e = this.e;
+    if (kind === S_IFLNK) {
+      e.type = "2";
+      const full = name.startsWith("/") ? name : concatPath(this.t.dir, name);
+      e.linkname = (fs.readlinkSync(fsPath(full), { encoding: "buffer" }) as Buffer).toString("latin1");
+    } else if (kind === S_IFIFO) e.type = "6";
+    else if (kind === S_IFCHR || kind === S_IFBLK) {
+      const rdev = this.sf[SF.rdev];
+      e.type = kind === S_IFCHR ? "3" : "4";
+      e.devmajor = Math.floor(rdev / 256) & 0xfff;
+      e.devminor = (rdev & 0xff) | ((Math.floor(rdev / 1048576) & 0xfff) << 8);
+    } else {
+      this.warn(`${name}: socket ignored`, false);
+      return false;
+    }
+    return true;
+  }
+
+  private stackDir(name: string): void {
+    const dfd = this.open(name, O_READ | fs.constants.O_DIRECTORY);
+    if (dfd < 0) return this.warn(`${name}: ${errnoText(-dfd)}`);
+    let kids: string[];
+    try {
+      kids = readDirNames(dfd);
+    } catch (err) {
+      return this.warn(`${name}: ${errText(err)}`);
+    } finally {
+      closeFd(dfd);
+    }
+    const prefix = name.endsWith("/") ? name : name + "/";
+    for (let i = kids.length - 1; i >= 0; i--) this.stack.push(prefix + kids[i]);
+  }
+}
+
+async function* produce(t: Tar, names: string[], archiveIno: [number, number] | undefined, state: { status: number }, out: Blocks): AsyncGenerator<Uint8Array> {
+  const { ctx } = t;
+  const verbose = t.file === "-" ? ctx.stderr : ctx.stdout;
+  const walker = new Walker(t, names, archiveIno, out);
+  const say = async () => {
+    for (const m of walker.messages) {
+      if (m.verbose) await verbose.write(bytesOf(m.text + "\n"));
+      else await warnBytes(ctx, m.text);
+    }
+    walker.messages = [];
+    if (walker.failed) state.status = 1;
+  };
+  try {
+    for (let more = true; more; ) {
+      more = walker.step();
+      await say();
+      if (out.ready.length) yield* out.take();
+    }
+  } finally {
+    walker.close();
+    await say();
+  }
   // Two zero blocks end the archive.
   out.room(2 * BLOCK);
   out.off += 2 * BLOCK;

@@ -37,6 +37,11 @@ export function stripUnsafePrefix(name: string): string {
 }
 
 /** Strips and warns once per run, as BusyBox does ("removing leading '/' from member names"). */
+/** The warning given the first time stripUnsafePrefix() takes something off. */
+export function prefixWarning(name: string, stripped: string): string {
+  return `removing leading '${name.slice(0, name.length - stripped.length)}' from member names`;
+}
+
 export class PrefixStripper {
   private warned = false;
   constructor(private ctx: Context) {}
@@ -44,7 +49,7 @@ export class PrefixStripper {
     const s = stripUnsafePrefix(name);
     if (s !== name && !this.warned) {
       this.warned = true;
-      await warnBytes(this.ctx, `removing leading '${name.slice(0, name.length - s.length)}' from member names`);
+      await warnBytes(this.ctx, prefixWarning(name, s));
     }
     return s;
   }
