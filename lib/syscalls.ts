@@ -364,7 +364,7 @@ function readDirents(fd: number, names: string[], types?: number[], dotted = tru
       const start = off + 19;
       // NUL-terminated (the padding after the NUL is not cleared: never scan backwards).
       let end = start;
-      while (buf[end] !== 0) end++;
+      while (end < n && buf[end] !== 0) end++;
       // Skip "." and ".." (and every name starting with a dot unless `dotted`).
       if (buf[start] !== 46 || (dotted && !(end === start + 1 || (end === start + 2 && buf[start + 1] === 46)))) {
         names.push(text.substring(start, end));
@@ -553,6 +553,8 @@ export interface StatEntry {
 }
 
 let namesStat: Uint32Array | undefined;
+/** The names statNames() is passing to C: referenced here so that no GC frees them meanwhile. */
+let namesText: Buffer | undefined;
 
 /**
  * lstat(2) (or stat(2), follow=true) of many names relative to one directory,
@@ -566,7 +568,7 @@ export function statNames(dirfd: number, names: string[], follow: boolean): (Sta
   const s = new Int32Array(u.buffer);
   const out: (StatEntry | number)[] = [];
   if (!names.length) return out;
-  const text = Buffer.from(names.join("\0") + "\0", "latin1");
+  const text = (namesText = Buffer.from(names.join("\0") + "\0", "latin1"));
   const fstatat = lib().fstatat;
   const flags = follow ? 0 : AT_SYMLINK_NOFOLLOW;
   const HI = 4294967296;
@@ -585,6 +587,7 @@ export function statNames(dirfd: number, names: string[], follow: boolean): (Sta
     }
     name += names[i].length + 1;
   }
+  namesText = undefined;
   return out;
 }
 
