@@ -281,9 +281,13 @@ _rc_depends() {
 const RECORDERS = ["need", "use", "want", "after", "before", "provide", "keyword", "config"]
   .map((t) => `${t}() { [ $# -gt 0 ] && echo "${t} $*"; return 0; }\n`).join("");
 
-/** The program run for a script: helpers, conf, the script, then `_rc_do CMD` (or _rc_depends). */
-export function scriptProgram(opts: { colour: boolean; action: string }): string {
+/**
+ * The program run for a script: helpers, conf, the script, then `_rc_do CMD`
+ * (or _rc_depends). `body` stands in for the script (a YAML service's text):
+ * then only rc.conf is read, as the service file is its own configuration.
+ */
+export function scriptProgram(opts: { colour: boolean; action: string; body?: string }): string {
   const run = opts.action === "depend" ? "_rc_depends" : `_rc_do ${shq(opts.action)}`;
-  return colourVars(opts.colour) + MESSAGES + helperFunctions() + DEFAULTS + LOAD + RECORDERS +
-    `_rc_load_conf\n_rc_load_script\n${run}\n`;
+  const load = opts.body === undefined ? "_rc_load_conf\n_rc_load_script\n" : `_rc_source /etc/rc.conf\n${opts.body}`;
+  return colourVars(opts.colour) + MESSAGES + helperFunctions() + DEFAULTS + LOAD + RECORDERS + load + `${run}\n`;
 }

@@ -2,23 +2,18 @@
 // transitions (starting -> started, stopping -> stopped, failed), starting
 // what a service needs first and stopping what needs it first, and the
 // commands OpenRC implements itself (restart, zap, status, describe).
-import * as path from "node:path";
 import type { Context } from "../lib/applet.ts";
 import { eerror, einfo, ewarn } from "./einfo.ts";
 import { loadGraph, type ServiceDeps } from "./deps.ts";
 import { pickProvider, plan, type Graph } from "./order.ts";
-import { INITD } from "./paths.ts";
-import { runScript, serviceName } from "./script.ts";
+import { isManaged, runScript, scriptOf, serviceName } from "./script.ts";
+
+export { scriptOf };
 import { clearService, markFailed, markService, serviceState, servicesIn } from "./state.ts";
 
 export interface RunOptions {
   /** Do not start needed services or stop dependents (openrc does the ordering itself). */
   noDeps?: boolean;
-}
-
-/** The script a service name runs: /etc/init.d/NAME. */
-export function scriptOf(name: string): string {
-  return path.join(INITD, name);
 }
 
 /** One command of a service, as `openrc-run SCRIPT CMD` runs it. Returns the exit status. */
@@ -55,7 +50,7 @@ export async function startService(ctx: Context, script: string, opts: RunOption
     await ewarn(ctx, `WARNING: ${name} has already been ${state === "started" ? "started" : "starting"}`);
     return 0;
   }
-  if (!opts.noDeps && path.dirname(script) === INITD) {
+  if (!opts.noDeps && isManaged(script)) {
     const status = await startNeeded(ctx, name);
     if (status !== 0) return status;
   }
@@ -123,7 +118,7 @@ export async function stopService(ctx: Context, script: string, opts: RunOptions
     await ewarn(ctx, `WARNING: ${name} is already ${state === "stopped" ? "stopped" : "stopping"}`);
     return 0;
   }
-  if (!opts.noDeps && path.dirname(script) === INITD) {
+  if (!opts.noDeps && isManaged(script)) {
     // What needs this service goes first.
     const graph = (await loadGraph(ctx)) as Graph;
     const started = servicesIn("started").filter((s) => s !== name && graph.has(s));

@@ -136,17 +136,59 @@ directory=/tmp
 `,
 };
 
+// Native services (/etc/pika/services): the same tools, declared in YAML.
+const NATIVE: Record<string, string> = {
+  // Supervised, as another user, in a directory, with its environment; needs the virtual "net".
+  ydaemon: `description: A YAML daemon
+command: /bin/sh
+args: [-c, 'echo "$GREETING $0 $(id -un) $(pwd)"; exec sleep 311', yarg]
+user: nobody
+directory: /tmp
+environment:
+  GREETING: hello
+depends:
+  need: net
+  after: [logger]
+runlevels: [yaml]
+respawn:
+  delay: 0
+  max: 3
+output_log: /run/ydaemon.out
+`,
+  // Not supervised: start-stop-daemon -b with a pidfile; ordered against init scripts.
+  yorder: `command: /bin/sleep
+args: 312
+supervise: false
+pidfile: /run/yorder.pid
+depends:
+  after: logger
+  before: [sleeper]
+runlevels: yaml
+stop_signal: INT
+`,
+  // A wrong type: only this service fails, with the file, line and field.
+  ybad: `command: /bin/sleep
+args: [313]
+respawn:
+  max: lots
+runlevels: [yaml]
+`,
+  ynocmd: `comand: /bin/true
+`,
+};
+
 let fixture = "";
 
 beforeAll(() => {
   if (skip) return;
   fixture = tempDir("pika-openrc-");
   const etc = path.join(fixture, "etc");
-  for (const d of ["init.d", "conf.d", "runlevels/sysinit", "runlevels/boot", "runlevels/default", "runlevels/shutdown", "runlevels/net", "runlevels/par"]) {
+  for (const d of ["init.d", "conf.d", "pika/services", "runlevels/sysinit", "runlevels/boot", "runlevels/default", "runlevels/shutdown", "runlevels/net", "runlevels/par", "runlevels/yaml"]) {
     fs.mkdirSync(path.join(etc, d), { recursive: true });
   }
   for (const f of ["passwd", "group"]) fs.copyFileSync(`/etc/${f}`, path.join(etc, f));
   for (const [name, text] of Object.entries(SCRIPTS)) fs.writeFileSync(path.join(etc, "init.d", name), text, { mode: 0o755 });
+  for (const [name, text] of Object.entries(NATIVE)) fs.writeFileSync(path.join(etc, "pika/services", `${name}.yaml`), text);
   fs.symlinkSync("iface", path.join(etc, "init.d", "iface.eth0"));
   fs.writeFileSync(path.join(etc, "conf.d", "sleeper"), "SLEEP_TIME=301\n");
   fs.writeFileSync(path.join(etc, "conf.d", "iface"), "BASE=from-iface\nOWN=base\n");
@@ -270,7 +312,7 @@ openrc shutdown >/dev/null 2>&1; echo "shutdown=$?"; ls /run/openrc/started | wc
     expect(r.out, r.err).toContain("lo\nlogger\nsleeper start default\ncyca\ncycb\n---\ndefault\n");
     expect(r.out).toMatch(/Runlevel: default\n cyca +\[  started  \]\n cycb +\[  started  \]\n logger +\[  started  \]\n sleeper +\[  started  \]\n/);
     expect(r.out, r.err).toContain(" * service sleeper removed from runlevel default\n");
-    expect(r.out, r.err).toContain(" * Stopping sleeper ... [ ok ]\nopenrc=0\ngone\ndefault\nboot default net par shutdown sysinit \nshutdown=0\n0\n");
+    expect(r.out, r.err).toContain(" * Stopping sleeper ... [ ok ]\nopenrc=0\ngone\ndefault\nboot default net par shutdown sysinit yaml \nshutdown=0\n0\n");
   });
 
   it("rc_parallel starts what does not depend on each other at once, and the rest after", () => {
@@ -360,6 +402,60 @@ rc-service lo frobnicate; echo "rc=$?"`);
     expect(r.err).toContain("rc-service: service `nosuch' does not exist\n");
     expect(r.err).toContain(" * lo: unknown function `frobnicate'\n");
     expect(r.out, r.err).toContain("rc=1\nrc=1\n");
+  });
+
+  it("a YAML service starts supervised, as its user, after what it needs; status, respawn, stop", () => {
+    const r = inNamespace(`
+rc-service ydaemon start; echo "start=$?"
+echo "started: $(ls /run/openrc/started | tr '\\n' ' ')"
+readlink /run/openrc/started/ydaemon
+for i in $(seq 50); do [ -s /run/ydaemon.out ] && break; sleep 0.1; done; cat /run/ydaemon.out
+child=$(cat /run/openrc/options/ydaemon/child_pid); stat -c %U /proc/$child; tr '\\0' ' ' < /proc/$child/cmdline; echo
+rc-service ydaemon status; echo "status=$?"
+kill $child
+for i in $(seq 50); do [ "$(cat /run/openrc/options/ydaemon/child_pid)" != "$child" ] && break; sleep 0.1; done
+new=$(cat /run/openrc/options/ydaemon/child_pid); [ "$new" != "$child" ] && [ -e /proc/$new ] && echo respawned
+rc-service -r ydaemon; rc-service -e ydaemon && echo exists; rc-service -l | grep -c '^y'
+rc-status -s | grep ydaemon
+rc-service ydaemon stop; echo "stop=$?"
+[ -e /proc/$new ] && echo alive || echo gone`);
+    expect(r.out, r.err).toContain(" * Bringing up lo ... [ ok ]\n * Starting ydaemon ... [ ok ]\nstart=0\nstarted: lo ydaemon \n/etc/pika/services/ydaemon.yaml\n");
+    // args as a list: each word reaches the program as it is, spaces, quotes and all.
+    expect(r.out, r.err).toContain("hello yarg nobody /tmp\nnobody\nsleep 311 \n");
+    expect(r.out, r.err).toContain(" * status: started\nstatus=0\nrespawned\n/etc/pika/services/ydaemon.yaml\nexists\n4\n");
+    expect(r.out).toMatch(/ ydaemon +\[  started  \]\n/);
+    expect(r.out, r.err).toContain(" * Stopping ydaemon ... [ ok ]\nstop=0\ngone\n");
+  });
+
+  it("YAML services join runlevels and the dependency order with init scripts; a wrong type fails that service alone", () => {
+    const r = inNamespace(`
+rc-update add logger yaml; rc-update add sleeper yaml; rc-update add lo yaml >/dev/null
+rc-update show yaml
+rc-update add ydaemon yaml; rc-update del ydaemon yaml; echo "del=$?"
+openrc yaml; echo "openrc=$?"
+rc-status yaml
+pid=$(cat /run/yorder.pid); tr '\\0' ' ' < /proc/$pid/cmdline; echo
+rc-service ybad start; echo "bad=$?"
+rc-service ynocmd start; echo "nocmd=$?"
+openrc shutdown >/dev/null 2>&1; echo "shutdown=$?"; [ -e /proc/$pid ] && echo alive || echo gone`);
+    for (const s of ["logger", "sleeper", "lo"]) fs.rmSync(path.join(fixture, "etc/runlevels/yaml", s), { force: true });
+    expect(r.out, r.err).toContain("              logger | yaml\n             sleeper | yaml\n                ybad | yaml\n             ydaemon | yaml\n              yorder | yaml\n");
+    expect(r.err).toContain(" * rc-update: ydaemon already installed in runlevel `yaml'; skipping\n");
+    expect(r.err).toContain(" * rc-update: ydaemon is in runlevel `yaml' by its runlevels in /etc/pika/services/ydaemon.yaml; remove it there\n");
+    expect(r.out, r.err).toContain("del=1\n");
+    // logger (an init script) before yorder (YAML, after logger) before sleeper (an init script it is before).
+    const started = [...r.out.matchAll(/ \* (?:Starting|Bringing up) (\S+)/g)].map((m) => m[1]);
+    expect(started.indexOf("yorder")).toBeGreaterThanOrEqual(0);
+    expect(started.indexOf("yorder")).toBeLessThan(started.indexOf("sleeper"));
+    expect(started.indexOf("lo")).toBeLessThan(started.indexOf("ydaemon"));
+    expect(r.err).toContain(' * ERROR: ybad: /etc/pika/services/ybad.yaml:4: respawn.max: expected an integer, got the string "lots"\n');
+    expect(r.out, r.err).toContain("openrc=1\n");
+    expect(r.out).toMatch(/Runlevel: yaml\n lo +\[  started  \]\n logger +\[  started  \]\n sleeper +\[  started  \]\n ybad +\[  failed  \]\n ydaemon +\[  started  \]\n yorder +\[  started  \]\n/);
+    expect(r.out, r.err).toContain("/bin/sleep 312 \n");
+    expect(r.err).toContain('openrc-run: /etc/pika/services/ybad.yaml:4: respawn.max: expected an integer, got the string "lots"\n');
+    expect(r.err).toContain("openrc-run: /etc/pika/services/ynocmd.yaml:1: comand: unknown field (known: description, command, args,");
+    expect(r.err).toContain("openrc-run: /etc/pika/services/ynocmd.yaml:1: command: missing required field\n");
+    expect(r.out, r.err).toContain("bad=1\nnocmd=1\nshutdown=0\ngone\n");
   });
 
   it("the image's own scripts (rootfs/etc): boot, then shutdown, in order", () => {
