@@ -171,6 +171,8 @@ supervise_start() {
 	[ -n "$respawn_max" ] && _rc_args="$_rc_args --respawn-max $(_rc_q "$respawn_max")"
 	[ -n "$respawn_period" ] && _rc_args="$_rc_args --respawn-period $(_rc_q "$respawn_period")"
 	[ -n "$stopsig" ] && _rc_args="$_rc_args --signal $(_rc_q "$stopsig")"
+	[ -n "$healthcheck_timer" ] && _rc_args="$_rc_args --healthcheck-timer $(_rc_q "$healthcheck_timer")"
+	[ -n "$healthcheck_delay" ] && _rc_args="$_rc_args --healthcheck-delay $(_rc_q "$healthcheck_delay")"
 	ebegin "Starting @{name:-$RC_SVCNAME}"
 	eval supervise-daemon $(_rc_q "$RC_SVCNAME") --start --pidfile $(_rc_q "$(_rc_sd_pidfile)") $_rc_args $supervise_daemon_args $(_rc_q "$command") -- $command_args
 	eend $? "Failed to start @{name:-$RC_SVCNAME}"
@@ -184,6 +186,9 @@ _rc_supervised() { [ "$supervisor" = supervise-daemon ]; }
 default_start() { if _rc_supervised; then supervise_start; else ssd_start; fi; }
 default_stop() { if _rc_supervised; then supervise_stop; else ssd_stop; fi; }
 default_status() { ssd_status; }
+# supervise-daemon asks these (healthcheck_timer): healthy unless the script says otherwise.
+healthcheck() { return 0; }
+unhealthy() { return 0; }
 start() { default_start; }
 stop() { default_stop; }
 status() { default_status; }
@@ -241,6 +246,7 @@ _rc_do() {
 		if _rc_defined "$1_post"; then "$1_post" || return 1; fi
 		return 0 ;;
 	status) status; return ;;
+	healthcheck|unhealthy) "$1"; return ;;
 	describe) describe; return 0 ;;
 	esac
 	for _rc_c in $extra_commands; do

@@ -2,6 +2,9 @@
 // session) that starts the command, restarts it when it dies (after
 // respawn_delay, at most respawn_max times per respawn_period), and on
 // SIGTERM stops it and exits. Its pidfile holds the supervisor's pid.
+// With --healthcheck-timer it runs the service's `healthcheck` command
+// (`openrc-run SCRIPT healthcheck`) that often; when it fails, `unhealthy`
+// runs and the command is stopped and restarted, as OpenRC does.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { warn, type Context } from "../lib/applet.ts";
@@ -34,6 +37,8 @@ export const SUPERVISE_OPTIONS = [
   "-P, --respawn-period SECONDS  The period respawn-max counts in (0: ever)",
   "-s, --signal SIG  Signal COMMAND is stopped with (TERM)",
   "-R, --retry SECONDS  How long COMMAND gets to stop before SIGKILL (5)",
+  "-a, --healthcheck-timer SECONDS  Run the service's healthcheck this often",
+  "-A, --healthcheck-delay SECONDS  Wait this long before the first healthcheck (the timer)",
 ];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -97,6 +102,7 @@ export async function superviseMain(ctx: Context, parsed: Options, operands: str
     name, pidfile, spec, svc, stdout: opts.stdout, stderr: opts.stderr ?? opts.stdout, signal: sig,
     retry: Number(opts.retry ?? 5), delay: Number(opts["respawn-delay"] ?? 0),
     max: Number(opts["respawn-max"] ?? 10), period: Number(opts["respawn-period"] ?? 0),
+    health: healthOf(opts, ctx.env.RC_SERVICE),
   };
   fs.rmSync(pidfile, { force: true });
   const proc = Bun.spawn({
@@ -113,6 +119,27 @@ export async function superviseMain(ctx: Context, parsed: Options, operands: str
   return 0;
 }
 
+interface HealthPlan {
+  /** The init script (or YAML service) whose healthcheck and unhealthy commands run. */
+  service: string;
+  timer: number;
+  delay: number;
+}
+
+function seconds(v: string | undefined, what: string): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v)) throw new UsageError(`invalid ${what} '${v}'`);
+  return Number(v);
+}
+
+/** Health checks need a timer and a service to ask (OpenRC runs them through the service script). */
+function healthOf(opts: Options, service: string | undefined): HealthPlan | undefined {
+  const timer = seconds(opts["healthcheck-timer"], "healthcheck timer");
+  const delay = seconds(opts["healthcheck-delay"], "healthcheck delay");
+  if (!timer || !service) return undefined;
+  return { service, timer, delay: delay ?? timer };
+}
+
 interface SupervisorPlan {
   name: string;
   pidfile: string;
@@ -125,6 +152,22 @@ interface SupervisorPlan {
   delay: number;
   max: number;
   period: number;
+  health?: HealthPlan;
+}
+
+/** Run one command of the service (`openrc-run SCRIPT CMD`) and give its exit status. */
+function serviceCommand(plan: SupervisorPlan, cmd: string): { proc: ReturnType<typeof Bun.spawn>; status: Promise<number> } {
+  const fd = openLog(plan.stderr);
+  const proc = Bun.spawn({
+    // argv0 picks the applet: the rest are its arguments.
+    cmd: [process.execPath, plan.health!.service, cmd],
+    argv0: "openrc-run",
+    cwd: "/",
+    env: plan.spec.env,
+    stdio: ["ignore", fd, fd] as any,
+  });
+  if (typeof fd === "number") fs.closeSync(fd);
+  return { proc, status: proc.exited };
 }
 
 /** The supervisor itself: runs until SIGTERM, or until the command keeps dying too often. */
@@ -145,6 +188,38 @@ async function supervisor(ctx: Context, plan: SupervisorPlan): Promise<number> {
     if (plan.stderr) fs.appendFileSync(plan.stderr, `supervise-daemon: ${plan.name}: ${msg}\n`);
   };
   const starts: number[] = [];
+  const stopChild = async (c: ReturnType<typeof Bun.spawn>) => {
+    if (c.exitCode !== null || c.signalCode) return;
+    c.kill(plan.signal);
+    const gone = await Promise.race([c.exited.then(() => true), sleep(plan.retry * 1000).then(() => false)]);
+    if (!gone) {
+      c.kill(9);
+      await c.exited;
+    }
+  };
+  // Health checks beside the respawn loop: a failed one stops the child, and the loop restarts it.
+  let check: ReturnType<typeof Bun.spawn> | undefined;
+  const healthLoop = async (h: HealthPlan) => {
+    let wait = h.delay;
+    for (;;) {
+      await Promise.race([sleep(wait * 1000), stopped]);
+      wait = h.timer;
+      if (stopping) return;
+      const run = serviceCommand(plan, "healthcheck");
+      check = run.proc;
+      const status = await run.status;
+      check = undefined;
+      if (stopping) return;
+      if (status === 0 || !child) continue;
+      log(`health check failed (status ${status}); restarting`);
+      const sick = serviceCommand(plan, "unhealthy");
+      check = sick.proc;
+      await sick.status;
+      check = undefined;
+      if (!stopping && child) await stopChild(child);
+    }
+  };
+  if (plan.health) void healthLoop(plan.health);
   for (;;) {
     const fds = ["ignore", openLog(plan.stdout), openLog(plan.stderr)];
     child = Bun.spawn({
@@ -182,14 +257,8 @@ async function supervisor(ctx: Context, plan: SupervisorPlan): Promise<number> {
       }
     }
   }
-  if (child && child.exitCode === null && !child.signalCode) {
-    child.kill(plan.signal);
-    const gone = await Promise.race([child.exited.then(() => true), sleep(plan.retry * 1000).then(() => false)]);
-    if (!gone) {
-      child.kill(9);
-      await child.exited;
-    }
-  }
+  if (child) await stopChild(child);
+  check?.kill(9);
   fs.rmSync(plan.pidfile, { force: true });
   void ctx;
   return 0;

@@ -95,6 +95,19 @@ command_args="-c 'echo run >> /run/flappy.log; exit 3'"
 error_log=/run/flappy.err
 respawn_max=2
 `,
+  // Supervised with a health check every second; sick while /run/sick exists.
+  healthy: `#!/sbin/openrc-run
+supervisor=supervise-daemon
+command=/bin/sleep
+command_args=307
+healthcheck_timer=1
+error_log=/run/healthy.err
+healthcheck() {
+	echo check >> /run/health.log
+	[ ! -e /run/sick ]
+}
+unhealthy() { echo "unhealthy $RC_SVCNAME" >> /run/health.log; }
+`,
   slowa: `#!/sbin/openrc-run
 start() { sleep 1; echo slowa >> /run/par.log; }
 `,
@@ -174,6 +187,14 @@ respawn:
 runlevels: [yaml]
 `,
   ynocmd: `comand: /bin/true
+`,
+  yhealth: `command: /bin/sleep
+args: [314]
+healthcheck:
+  command: echo check >> /run/health.log; [ ! -e /run/sick ]
+  interval: 1
+  delay: 0
+  unhealthy: [sh, -c, 'echo "unhealthy $RC_SVCNAME" >> /run/health.log']
 `,
 };
 
@@ -422,7 +443,7 @@ rc-service ydaemon stop; echo "stop=$?"
     expect(r.out, r.err).toContain(" * Bringing up lo ... [ ok ]\n * Starting ydaemon ... [ ok ]\nstart=0\nstarted: lo ydaemon \n/etc/pika/services/ydaemon.yaml\n");
     // args as a list: each word reaches the program as it is, spaces, quotes and all.
     expect(r.out, r.err).toContain("hello yarg nobody /tmp\nnobody\nsleep 311 \n");
-    expect(r.out, r.err).toContain(" * status: started\nstatus=0\nrespawned\n/etc/pika/services/ydaemon.yaml\nexists\n4\n");
+    expect(r.out, r.err).toContain(" * status: started\nstatus=0\nrespawned\n/etc/pika/services/ydaemon.yaml\nexists\n5\n");
     expect(r.out).toMatch(/ ydaemon +\[  started  \]\n/);
     expect(r.out, r.err).toContain(" * Stopping ydaemon ... [ ok ]\nstop=0\ngone\n");
   });
@@ -457,6 +478,33 @@ openrc shutdown >/dev/null 2>&1; echo "shutdown=$?"; [ -e /proc/$pid ] && echo a
     expect(r.err).toContain("openrc-run: /etc/pika/services/ynocmd.yaml:1: command: missing required field\n");
     expect(r.out, r.err).toContain("bad=1\nnocmd=1\nshutdown=0\ngone\n");
   });
+
+  for (const svc of ["healthy", "yhealth"]) {
+    it(`a failing healthcheck runs unhealthy and restarts the daemon; a passing one leaves it (${svc})`, () => {
+      // Waits on the checks' own log, never on the clock: "check" lines count the checks run.
+      const r = inNamespace(`
+checks() { grep -c check /run/health.log 2>/dev/null || echo 0; }
+until_checks() { for i in $(seq 200); do [ "$(checks)" -ge "$1" ] && return; sleep 0.1; done; echo "timed out waiting for $1 checks"; }
+rc-service ${svc} start; echo "start=$?"
+until_checks 1
+child=$(cat /run/openrc/options/${svc}/child_pid)
+touch /run/sick
+for i in $(seq 200); do [ "$(cat /run/openrc/options/${svc}/child_pid)" != "$child" ] && break; sleep 0.1; done
+rm /run/sick
+new=$(cat /run/openrc/options/${svc}/child_pid); [ "$new" != "$child" ] && [ -e /proc/$new ] && ! [ -e /proc/$child ] && echo restarted
+grep -c "unhealthy ${svc}" /run/health.log
+n=$(checks); until_checks $((n + 2)); settled=$(cat /run/openrc/options/${svc}/child_pid)
+n=$(checks); until_checks $((n + 2))
+[ "$(cat /run/openrc/options/${svc}/child_pid)" = "$settled" ] && [ -e /proc/$settled ] && echo stays
+rc-service ${svc} healthcheck; echo "healthcheck=$?"
+rc-service ${svc} stop; echo "stop=$?"
+[ -e /proc/$settled ] && echo alive || echo gone`);
+      expect(r.out, r.err).toContain(`start=0\nrestarted\n`);
+      expect(Number(/restarted\n(\d+)\n/.exec(r.out)?.[1])).toBeGreaterThanOrEqual(1);
+      expect(r.out, r.err).toContain(`stays\nhealthcheck=0\n * Stopping ${svc} ... [ ok ]\nstop=0\ngone\n`);
+      expect(r.out).not.toContain("timed out");
+    });
+  }
 
   it("the image's own scripts (rootfs/etc): boot, then shutdown, in order", () => {
     const root = tempDir("pika-openrc-rootfs-");
