@@ -2,7 +2,15 @@
 // native service files): parsed with `yaml`'s Document API so that every
 // problem names its line, reported as `FILE:LINE: FIELD: message`, all of
 // them at once rather than the first only.
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import type * as Yaml from "yaml";
+
+type Document = Yaml.Document;
+type Node = Yaml.Node;
+let loaded: typeof Yaml | undefined;
+/** `yaml`, loaded on first use: the service tools import this module and mostly start without needing it. */
+function Y(): typeof Yaml {
+  return (loaded ??= require("yaml") as typeof Yaml);
+}
 
 export type Spec =
   | { kind: "string"; pattern?: RegExp; hint?: string }
@@ -32,9 +40,9 @@ export class YamlError extends Error {
 }
 
 const typeName = (n: unknown): string => {
-  if (isMap(n)) return "a mapping";
-  if (isSeq(n)) return "a list";
-  if (isScalar(n)) {
+  if (Y().isMap(n)) return "a mapping";
+  if (Y().isSeq(n)) return "a list";
+  if (Y().isScalar(n)) {
     const v = n.value;
     return v === null ? "empty" : typeof v === "string" ? `the string "${v}"` : `${typeof v} ${String(v)}`;
   }
@@ -43,16 +51,16 @@ const typeName = (n: unknown): string => {
 
 /** Does the node have the shape (scalar, list, mapping) a spec wants? */
 function shapeFits(node: unknown, spec: Spec): boolean {
-  if (spec.kind === "list") return isSeq(node);
-  if (spec.kind === "map" || spec.kind === "object") return isMap(node);
+  if (spec.kind === "list") return Y().isSeq(node);
+  if (spec.kind === "map" || spec.kind === "object") return Y().isMap(node);
   if (spec.kind === "either") return spec.of.some((s) => shapeFits(node, s));
-  return isScalar(node);
+  return Y().isScalar(node);
 }
 
 /** Walks the YAML tree against the schema, collecting issues (never stopping at the first). */
 export class Checker {
   issues: YamlIssue[] = [];
-  constructor(private readonly lines: LineCounter, private readonly topName: string) {}
+  constructor(private readonly lines: Yaml.LineCounter, private readonly topName: string) {}
 
   line(node: unknown): number {
     const range = (node as Node | undefined)?.range;
@@ -66,12 +74,12 @@ export class Checker {
   check(node: unknown, spec: Spec, field: string): unknown {
     switch (spec.kind) {
       case "string": {
-        if (!isScalar(node) || typeof node.value !== "string") return this.fail(node, field, `expected a string, got ${typeName(node)}`);
+        if (!Y().isScalar(node) || typeof node.value !== "string") return this.fail(node, field, `expected a string, got ${typeName(node)}`);
         if (spec.pattern && !spec.pattern.test(node.value)) return this.fail(node, field, `"${node.value}" is not ${spec.hint ?? "valid"}`);
         return node.value;
       }
       case "int": {
-        const v = isScalar(node) ? node.value : undefined;
+        const v = Y().isScalar(node) ? node.value : undefined;
         if (typeof v !== "number" || !Number.isInteger(v)) return this.fail(node, field, `expected an integer, got ${typeName(node)}`);
         if ((spec.min !== undefined && v < spec.min) || (spec.max !== undefined && v > spec.max)) {
           return this.fail(node, field, `${v} is out of range (${spec.min ?? ""}..${spec.max ?? ""})`);
@@ -79,19 +87,19 @@ export class Checker {
         return v;
       }
       case "bool": {
-        const v = isScalar(node) ? node.value : undefined;
+        const v = Y().isScalar(node) ? node.value : undefined;
         if (typeof v !== "boolean") return this.fail(node, field, `expected true or false, got ${typeName(node)}`);
         return v;
       }
       case "enum": {
-        const v = isScalar(node) ? node.value : undefined;
+        const v = Y().isScalar(node) ? node.value : undefined;
         if (typeof v !== "string" || !spec.values.includes(v)) {
           return this.fail(node, field, `${typeName(node)} is not one of ${spec.values.join(", ")}`);
         }
         return v;
       }
       case "scalar": {
-        const v = isScalar(node) ? node.value : undefined;
+        const v = Y().isScalar(node) ? node.value : undefined;
         if (!["string", "number", "boolean"].includes(typeof v)) return this.fail(node, field, `expected a value, got ${typeName(node)}`);
         return typeof v === "boolean" ? (v ? "1" : "0") : String(v);
       }
@@ -101,15 +109,15 @@ export class Checker {
         return this.check(node, fit, field);
       }
       case "list": {
-        if (!isSeq(node)) return this.fail(node, field, `expected a list, got ${typeName(node)}`);
+        if (!Y().isSeq(node)) return this.fail(node, field, `expected a list, got ${typeName(node)}`);
         return node.items.map((item, i) => this.check(item, spec.of, `${field}[${i}]`));
       }
       case "map":
       case "object": {
-        if (!isMap(node)) return this.fail(node, field, `expected a mapping, got ${typeName(node)}`);
+        if (!Y().isMap(node)) return this.fail(node, field, `expected a mapping, got ${typeName(node)}`);
         const out: Record<string, unknown> = {};
         for (const pair of node.items) {
-          const key = isScalar(pair.key) ? String(pair.key.value) : "";
+          const key = Y().isScalar(pair.key) ? String(pair.key.value) : "";
           const sub = field ? `${field}.${key}` : key;
           if (spec.kind === "map") {
             if (!spec.key.test(key)) { this.fail(pair.key, sub, `"${key}" is not ${spec.keyHint}`); continue; }
@@ -122,7 +130,7 @@ export class Checker {
         }
         if (spec.kind === "object") {
           for (const r of spec.required ?? []) {
-            if (!node.items.some((p) => isScalar(p.key) && p.key.value === r)) this.fail(node, field ? `${field}.${r}` : r, "missing required field");
+            if (!node.items.some((p) => Y().isScalar(p.key) && p.key.value === r)) this.fail(node, field ? `${field}.${r}` : r, "missing required field");
           }
         }
         return out;
@@ -148,8 +156,8 @@ export interface Checked {
  * caller's, through `checker.fail` and `finish`.
  */
 export function parseChecked(text: string, file: string, schema: Spec, topName: string): Checked {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const lines = new (Y().LineCounter)();
+  const doc = Y().parseDocument(text, { lineCounter: lines, prettyErrors: false });
   const issues: YamlIssue[] = doc.errors.map((e) => ({ line: lines.linePos(e.pos[0]).line, field: "(yaml)", message: e.message.split("\n")[0] }));
   if (issues.length) throw new YamlError(file, issues);
   const checker = new Checker(lines, topName);
@@ -158,7 +166,7 @@ export function parseChecked(text: string, file: string, schema: Spec, topName: 
   const at = (keys: (string | number)[]) => doc.getIn(keys, true);
   const keyAt = (keys: (string | number)[]) => {
     const parent = keys.length > 1 ? at(keys.slice(0, -1)) : doc.contents;
-    const pair = isMap(parent) ? parent.items.find((p) => isScalar(p.key) && p.key.value === keys[keys.length - 1]) : undefined;
+    const pair = Y().isMap(parent) ? parent.items.find((p) => Y().isScalar(p.key) && p.key.value === keys[keys.length - 1]) : undefined;
     return pair?.key ?? at(keys);
   };
   return { raw, doc, checker, at, keyAt };
@@ -167,4 +175,13 @@ export function parseChecked(text: string, file: string, schema: Spec, topName: 
 /** Throw what the caller's own rules found. */
 export function finish(c: Checked, file: string): void {
   if (c.checker.issues.length) throw new YamlError(file, c.checker.issues);
+}
+
+/** Plain values of YAML text, without a schema (undefined when it does not parse). */
+export function parseLoose(text: string): unknown {
+  try {
+    return Y().parseDocument(text).toJS();
+  } catch {
+    return undefined;
+  }
 }

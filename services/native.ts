@@ -5,9 +5,8 @@
 // prelude then runs like any /etc/init.d script: every tool treats both alike.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseDocument } from "yaml";
 import { signalNumber } from "../lib/signals.ts";
-import { finish, list, parseChecked, str, YamlError, type Spec } from "../lib/yamlschema.ts";
+import { finish, list, parseChecked, parseLoose, str, YamlError, type Spec } from "../lib/yamlschema.ts";
 import { emptyDeps, type DepInfo } from "./order.ts";
 import { NATIVE_DIR } from "./paths.ts";
 import { shq } from "./prelude.ts";
@@ -174,13 +173,13 @@ export function loadNative(file: string): NativeService | { error: string } {
 export function declaredRunlevels(file: string): string[] {
   const svc = loadNative(file);
   if (!("error" in svc)) return svc.runlevels;
+  let text = "";
   try {
-    const r = parseDocument(fs.readFileSync(file, "utf8")).toJS()?.runlevels;
-    const all = Array.isArray(r) ? r : [r];
-    return all.filter((l): l is string => typeof l === "string" && /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(l));
-  } catch {
-    return [];
-  }
+    text = fs.readFileSync(file, "utf8");
+  } catch {}
+  const r = (parseLoose(text) as { runlevels?: unknown } | undefined)?.runlevels;
+  const all = Array.isArray(r) ? r : [r];
+  return all.filter((l): l is string => typeof l === "string" && /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(l));
 }
 
 /** The init-script text equivalent to a service file, run by the prelude in place of sourcing a script. */

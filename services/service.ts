@@ -5,6 +5,7 @@
 import type { Context } from "../lib/applet.ts";
 import { eerror, einfo, ewarn } from "./einfo.ts";
 import { loadGraph, type ServiceDeps } from "./deps.ts";
+import { withServiceLock } from "./lock.ts";
 import { pickProvider, plan, type Graph } from "./order.ts";
 import { isManaged, runScript, scriptOf, serviceName } from "./script.ts";
 
@@ -43,7 +44,11 @@ export async function serviceCommand(ctx: Context, script: string, cmd: string, 
   }
 }
 
-export async function startService(ctx: Context, script: string, opts: RunOptions = {}): Promise<number> {
+export function startService(ctx: Context, script: string, opts: RunOptions = {}): Promise<number> {
+  return withServiceLock(ctx, serviceName(script), () => startLocked(ctx, script, opts));
+}
+
+async function startLocked(ctx: Context, script: string, opts: RunOptions): Promise<number> {
   const name = serviceName(script);
   const state = serviceState(name);
   if (state === "started" || state === "starting") {
@@ -111,7 +116,11 @@ function closureOfNeeds(graph: Graph, name: string): Set<string> {
   return seen;
 }
 
-export async function stopService(ctx: Context, script: string, opts: RunOptions = {}): Promise<number> {
+export function stopService(ctx: Context, script: string, opts: RunOptions = {}): Promise<number> {
+  return withServiceLock(ctx, serviceName(script), () => stopLocked(ctx, script, opts));
+}
+
+async function stopLocked(ctx: Context, script: string, opts: RunOptions): Promise<number> {
   const name = serviceName(script);
   const state = serviceState(name);
   if (state === "stopped" || state === "stopping") {
