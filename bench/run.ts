@@ -1,9 +1,10 @@
 // npm run bench: pika against busybox-static, whole processes, in one run.
-//   bun bench/run.ts [start] [boot] [cases] [--runs=N] [--cases=TEXT]
+//   bun bench/run.ts [start] [boot] [cases] [services] [--runs=N] [--cases=TEXT]
 //                    [--host-pika=FILE] [--image-pika=FILE]
 // Sections (all by default): applet start-up times, PID 1 memory and start-up
 // after booting the x86_64 image in QEMU, and the applet groups' cases
-// (bench/<group>.ts, see bench/cases.ts). It reports and never asserts: the
+// (bench/<group>.ts, see bench/cases.ts), and the service manager (bench/services.ts:
+// a runlevel of 30 services, supervise-daemon's memory). It reports and never asserts: the
 // exit status is 1 only when something could not be measured.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -14,6 +15,7 @@ import { ROOT } from "../build/compile.ts";
 import { bootTimed, lineTime, type Overlay, type TimedBoot } from "./boot.ts";
 import type { BenchCase } from "./cases.ts";
 import { checkRun, hyperfineVersion, measure, type Command } from "./measure.ts";
+import { serviceRows } from "./services.ts";
 
 interface Row {
   section: string;
@@ -41,7 +43,7 @@ interface Options {
   busybox: string;
 }
 
-const SECTIONS = ["start", "boot", "cases"];
+const SECTIONS = ["start", "boot", "cases", "services"];
 const MIB = 1024 * 1024;
 
 function parseArgs(argv: string[]): Options {
@@ -210,7 +212,7 @@ async function bootRows(o: Options): Promise<Row[]> {
 /** Every `export const cases` of bench/*.ts, by file. */
 async function loadCases(): Promise<{ file: string; cases?: BenchCase[]; error?: string }[]> {
   const here = path.join(ROOT, "bench");
-  const own = new Set(["run.ts", "cases.ts", "measure.ts", "boot.ts"]);
+  const own = new Set(["run.ts", "cases.ts", "measure.ts", "boot.ts", "services.ts"]);
   const files = fs.readdirSync(here).filter((f) => f.endsWith(".ts") && !own.has(f)).sort();
   const out: { file: string; cases?: BenchCase[]; error?: string }[] = [];
   for (const file of files) {
@@ -339,6 +341,10 @@ async function main(): Promise<number> {
     }
   }
   if (o.sections.has("cases")) rows.push(...(await caseRows(o)));
+  if (o.sections.has("services")) {
+    progress("services: a runlevel of 30 services, supervise-daemon's memory");
+    rows.push(...serviceRows(o));
+  }
   process.stdout.write(`\n${header(o)}\n${table(rows)}\n`);
   const failed = rows.filter((r) => r.error);
   for (const r of failed) process.stdout.write(`\nnot measured: ${r.name}: ${r.error}`);
