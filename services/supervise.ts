@@ -15,7 +15,7 @@ import { signalNumber } from "../lib/signals.ts";
 import { kill, setsid } from "../lib/syscalls.ts";
 import { byLongName } from "./opts.ts";
 import { alive, readPidfile } from "./procs.ts";
-import { EXEC_HELPER_VAR, idsOf, openLog, untilExeced, type ExecSpec } from "./ssd.ts";
+import { EXEC_HELPER_VAR, idsOf, openLog, spawnSpec, untilExeced, type ExecSpec } from "./ssd.ts";
 import { forgetDaemon, recordDaemon, setValue } from "./state.ts";
 
 export const SUPERVISOR_VAR = "PIKA_SUPERVISOR";
@@ -222,12 +222,13 @@ async function supervisor(ctx: Context, plan: SupervisorPlan): Promise<number> {
   if (plan.health) void healthLoop(plan.health);
   for (;;) {
     const fds = ["ignore", openLog(plan.stdout), openLog(plan.stderr)];
-    child = Bun.spawn({
-      cmd: [process.execPath, "start-stop-daemon"],
-      argv0: "start-stop-daemon",
-      env: { ...plan.spec.env, [EXEC_HELPER_VAR]: JSON.stringify(plan.spec) },
-      stdio: fds as any,
-    });
+    try {
+      child = spawnSpec(plan.spec, fds as any);
+    } catch (e) {
+      log(e instanceof Error ? e.message : String(e));
+      fs.rmSync(plan.pidfile, { force: true });
+      return 1;
+    }
     for (const fd of fds) if (typeof fd === "number") fs.closeSync(fd);
     starts.push(Date.now());
     await untilExeced(child.pid);
