@@ -110,7 +110,13 @@ _rc_ssd_common() {
 	[ -n "$pidfile" ] && _rc_args="$_rc_args --pidfile $(_rc_q "$pidfile")"
 	[ -n "$procname" ] && _rc_args="$_rc_args --name $(_rc_q "$procname")"
 }
-_rc_q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
+# Quoted for eval; sed only for a value that holds a quote (the common case stays in the shell).
+_rc_q() {
+	case "$1" in
+	*\'*) printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")" ;;
+	*) printf "'%s'" "$1" ;;
+	esac
+}
 ssd_start() {
 	if [ -z "$command" ]; then
 		# No daemon: the service is started when its start function says so.

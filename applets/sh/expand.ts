@@ -380,7 +380,7 @@ export function glob(cwd: string, pattern: string): string[] {
     const comp = comps[i];
     const last = i === comps.length - 1;
     const next: string[] = [];
-    if (!/(^|[^\\])[*?[]/.test(comp)) {
+    if (!hasGlobMagic(comp)) {
       const name = comp.replace(/\\(.)/g, "$1");
       for (const b of bases) {
         const p = b + name;
@@ -409,6 +409,11 @@ export function glob(cwd: string, pattern: string): string[] {
   }
   if (pattern.endsWith("/")) return bases;
   return bases.map((b) => (b.endsWith("/") && b !== "/" ? b.slice(0, -1) : b));
+}
+
+/** Does a path component match more than itself? A "[" with no "]" after it is an ordinary character (the test command "["). */
+function hasGlobMagic(comp: string): boolean {
+  return /(^|[^\\])[*?]/.test(comp) || /(^|[^\\])\[.*\]/.test(comp);
 }
 
 function byteOrder(a: string, b: string): number {
