@@ -150,20 +150,32 @@ export function parseNative(text: string, file: string): NativeService {
   };
 }
 
+type Loaded = NativeService | { error: string };
+
+/** Files read by this process, by path, kept while their mtime and size stay the same (openrc asks for each several times). */
+const loaded = new Map<string, { key: string; svc: Loaded }>();
+
 /** A service file, or the problems with it as one message (`FILE:LINE: FIELD: message` lines). */
-export function loadNative(file: string): NativeService | { error: string } {
-  let text: string;
+export function loadNative(file: string): Loaded {
+  let text: string, key: string;
   try {
+    const st = fs.statSync(file);
+    key = `${st.mtimeMs}:${st.size}`;
+    const hit = loaded.get(file);
+    if (hit?.key === key) return hit.svc;
     text = fs.readFileSync(file, "utf8");
   } catch (e) {
     return { error: `${file}: cannot read: ${(e as Error).message}` };
   }
+  let svc: Loaded;
   try {
-    return parseNative(text, file);
+    svc = parseNative(text, file);
   } catch (e) {
-    if (e instanceof YamlError) return { error: e.message };
-    throw e;
+    if (!(e instanceof YamlError)) throw e;
+    svc = { error: e.message };
   }
+  loaded.set(file, { key, svc });
+  return svc;
 }
 
 /**
