@@ -113,11 +113,11 @@ const MEMORY_SH = (busybox: string) => `
 kb() { ${busybox} awk -v f="$2:" '$1 == f { print $2 }' /proc/$1/smaps_rollup; }
 openrc supervised >/dev/null || echo "ERROR openrc supervised failed"
 for p in /run/supervise-sup*.pid; do
-	s=$(cat $p); echo "M pika-rss $(kb $s Rss)"; echo "M pika-pss $(kb $s Pss)"
+	s=$(cat $p); echo "M pika-rss $(kb $s Rss)"; echo "M pika-pss $(kb $s Pss)"; echo "M pika-anon $(kb $s Anonymous)"
 done
 ${busybox} sh -c 'while :; do /bin/sleep 1000; done' & loop=$!
 for i in $(seq 50); do [ -n "$(ls /proc/$loop/task/*/children 2>/dev/null | xargs cat 2>/dev/null)" ] && break; sleep 0.1; done
-echo "M bb-rss $(kb $loop Rss)"; echo "M bb-pss $(kb $loop Pss)"
+echo "M bb-rss $(kb $loop Rss)"; echo "M bb-pss $(kb $loop Pss)"; echo "M bb-anon $(kb $loop Anonymous)"
 `;
 
 const median = (xs: number[]) => {
@@ -141,6 +141,7 @@ export function serviceRows(o: { hostPika: string; busybox: string; runs: number
   const parallel = `runlevel of ${SERVICES} services, rc_parallel=YES`;
   const memory = "memory per supervised service (supervise-daemon RSS)";
   const memoryPss = "memory per supervised service (supervise-daemon PSS)";
+  const memoryAnon = "memory per supervised service (supervise-daemon anonymous: heap, stacks)";
   const skip = unavailable();
   if (skip) return [series, parallel, memory].map((n) => ({ section, name: n, unit: n === memory ? "MiB" : "ms", error: skip }));
   const root = fixture(o.hostPika, o.busybox);
@@ -165,6 +166,7 @@ export function serviceRows(o: { hostPika: string; busybox: string; runs: number
     const memNote = `mean of ${count} supervisors, one process per service (goal: one for all); busybox: a busybox sh respawn loop`;
     rows.push({ section, name: memory, unit: "MiB", pika: mib("pika-rss"), busybox: mib("bb-rss"), note: memNote, error: mErr ?? (count ? undefined : "no supervisor found") });
     rows.push({ section, name: memoryPss, unit: "MiB", pika: mib("pika-pss"), busybox: mib("bb-pss"), note: "proportional: the shared pages of pika's binary divided among its processes", error: mErr });
+    rows.push({ section, name: memoryAnon, unit: "MiB", pika: mib("pika-anon"), busybox: mib("bb-anon"), note: "what each supervisor costs on its own; the rest is the executable's pages", error: mErr });
     return rows;
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
