@@ -177,6 +177,7 @@ supervise_start() {
 	[ -n "$respawn_max" ] && _rc_args="$_rc_args --respawn-max $(_rc_q "$respawn_max")"
 	[ -n "$respawn_period" ] && _rc_args="$_rc_args --respawn-period $(_rc_q "$respawn_period")"
 	[ -n "$stopsig" ] && _rc_args="$_rc_args --signal $(_rc_q "$stopsig")"
+	[ -n "$retry" ] && _rc_args="$_rc_args --retry $(_rc_q "$retry")"
 	[ -n "$healthcheck_timer" ] && _rc_args="$_rc_args --healthcheck-timer $(_rc_q "$healthcheck_timer")"
 	[ -n "$healthcheck_delay" ] && _rc_args="$_rc_args --healthcheck-delay $(_rc_q "$healthcheck_delay")"
 	ebegin "Starting @{name:-$RC_SVCNAME}"
@@ -185,7 +186,7 @@ supervise_start() {
 }
 supervise_stop() {
 	ebegin "Stopping @{name:-$RC_SVCNAME}"
-	supervise-daemon "$RC_SVCNAME" --stop --pidfile "$(_rc_sd_pidfile)"
+	supervise-daemon "$RC_SVCNAME" --stop --pidfile "$(_rc_sd_pidfile)" @{retry:+--retry "$retry"}
 	eend $? "Failed to stop @{name:-$RC_SVCNAME}"
 }
 _rc_supervised() { [ "$supervisor" = supervise-daemon ]; }

@@ -208,7 +208,7 @@ async function start(ctx: Context, opts: Options, args: string[], match: Match, 
   return 0;
 }
 
-type Step = { signal: number } | { timeout: number } | { forever: true };
+export type Step = { signal: number } | { timeout: number } | { forever: true };
 
 /** "5" is SIG/5/KILL/5; otherwise SIG/TIMEOUT/... items as given ("forever" repeats the step before). */
 export function parseSchedule(spec: string | undefined, sig: number): Step[] {

@@ -15,7 +15,7 @@ import { signalNumber } from "../lib/signals.ts";
 import { kill, setsid } from "../lib/syscalls.ts";
 import { byLongName } from "./opts.ts";
 import { alive, readPidfile } from "./procs.ts";
-import { EXEC_HELPER_VAR, idsOf, openLog, spawnSpec, untilExeced, type ExecSpec } from "./ssd.ts";
+import { EXEC_HELPER_VAR, idsOf, openLog, parseSchedule, spawnSpec, untilExeced, type ExecSpec, type Step } from "./ssd.ts";
 import { forgetDaemon, recordDaemon, setValue } from "./state.ts";
 
 export const SUPERVISOR_VAR = "PIKA_SUPERVISOR";
@@ -36,7 +36,7 @@ export const SUPERVISE_OPTIONS = [
   "-m, --respawn-max N  Give up after N restarts within the period (10; 0: never)",
   "-P, --respawn-period SECONDS  The period respawn-max counts in (0: ever)",
   "-s, --signal SIG  Signal COMMAND is stopped with (TERM)",
-  "-R, --retry SECONDS  How long COMMAND gets to stop before SIGKILL (5)",
+  "-R, --retry SCHEDULE  How COMMAND is stopped: SECONDS before SIGKILL (5), or SIG/TIMEOUT/...",
   "-a, --healthcheck-timer SECONDS  Run the service's healthcheck this often",
   "-A, --healthcheck-delay SECONDS  Wait this long before the first healthcheck (the timer)",
 ];
@@ -61,7 +61,8 @@ export async function superviseMain(ctx: Context, parsed: Options, operands: str
       return 0;
     }
     kill(pid, 15);
-    const end = Date.now() + (Number(opts.retry ?? 5) + 5) * 1000;
+    // The supervisor follows its own schedule: give it that long, and a little more.
+    const end = Date.now() + (scheduleSeconds(retrySchedule(opts.retry, 15)) + 5) * 1000;
     while (alive(pid) && Date.now() < end) await sleep(20);
     if (alive(pid)) {
       await warn(ctx, `${name}: the supervisor (pid ${pid}) refused to stop`);
@@ -100,7 +101,7 @@ export async function superviseMain(ctx: Context, parsed: Options, operands: str
   if (sig === undefined) throw new UsageError(`invalid signal '${opts.signal}'`);
   const plan: SupervisorPlan = {
     name, pidfile, spec, svc, stdout: opts.stdout, stderr: opts.stderr ?? opts.stdout, signal: sig,
-    retry: Number(opts.retry ?? 5), delay: Number(opts["respawn-delay"] ?? 0),
+    retry: retrySchedule(opts.retry, sig), delay: Number(opts["respawn-delay"] ?? 0),
     max: Number(opts["respawn-max"] ?? 10), period: Number(opts["respawn-period"] ?? 0),
     health: healthOf(opts, ctx.env.RC_SERVICE),
   };
@@ -117,6 +118,15 @@ export async function superviseMain(ctx: Context, parsed: Options, operands: str
   if (readPidfile(pidfile) === undefined) throw new AppletError(`${name}: the supervisor did not start`);
   if (svc) recordDaemon(svc, { pidfile });
   return 0;
+}
+
+/** A --retry value as a schedule: plain seconds mean SIG, that long, then SIGKILL. */
+function retrySchedule(spec: string | undefined, sig: number): Step[] {
+  return parseSchedule(spec ?? "5", sig).filter((s) => !("forever" in s));
+}
+
+function scheduleSeconds(steps: Step[]): number {
+  return steps.reduce((t, s) => t + ("timeout" in s ? s.timeout : 0), 0);
 }
 
 interface HealthPlan {
@@ -148,7 +158,8 @@ interface SupervisorPlan {
   stdout?: string;
   stderr?: string;
   signal: number;
-  retry: number;
+  /** How the command is stopped (start-stop-daemon's schedule); SIGKILL after it runs out. */
+  retry: Step[];
   delay: number;
   max: number;
   period: number;
@@ -189,10 +200,13 @@ async function supervisor(ctx: Context, plan: SupervisorPlan): Promise<number> {
   };
   const starts: number[] = [];
   const stopChild = async (c: ReturnType<typeof Bun.spawn>) => {
-    if (c.exitCode !== null || c.signalCode) return;
-    c.kill(plan.signal);
-    const gone = await Promise.race([c.exited.then(() => true), sleep(plan.retry * 1000).then(() => false)]);
-    if (!gone) {
+    const running = () => c.exitCode === null && !c.signalCode;
+    for (const step of plan.retry) {
+      if (!running()) return;
+      if ("signal" in step) c.kill(step.signal);
+      else if ("timeout" in step) await Promise.race([c.exited, sleep(step.timeout * 1000)]);
+    }
+    if (running()) {
       c.kill(9);
       await c.exited;
     }

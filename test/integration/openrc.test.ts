@@ -108,6 +108,13 @@ healthcheck() {
 }
 unhealthy() { echo "unhealthy $RC_SVCNAME" >> /run/health.log; }
 `,
+  // Supervised; stopped by its retry schedule, whose first signal it answers by leaving.
+  stubborn: `#!/sbin/openrc-run
+supervisor=supervise-daemon
+command=/bin/sh
+command_args="-c 'trap \\"echo got-usr1 >> /run/stubborn.log; exit 0\\" USR1; echo up >> /run/stubborn.log; while :; do sleep 0.1; done'"
+retry="USR1/5/KILL/5"
+`,
   // Slow to start: concurrent starts must not both run it.
   once: `#!/sbin/openrc-run
 command=/bin/sleep
@@ -534,6 +541,16 @@ ls /run/openrc/exclusive
 rc-service once stop; echo "stop=$?"`);
     expect(r.out, r.err).toContain("start\n1  * Starting once ... [ ok ]\n3  * WARNING: once has already been started\n4 status=0\n0\nonce\n");
     expect(r.out, r.err).toContain(" * Stopping once ... [ ok ]\nstop=0\n");
+  });
+
+  it("supervise-daemon stops its command by the retry schedule", () => {
+    const r = inNamespace(`
+rc-service stubborn start; echo "start=$?"
+for i in $(seq 100); do [ -s /run/stubborn.log ] && break; sleep 0.1; done
+child=$(cat /run/openrc/options/stubborn/child_pid)
+rc-service stubborn stop; echo "stop=$?"
+cat /run/stubborn.log; [ -e /proc/$child ] && echo alive || echo gone`);
+    expect(r.out, r.err).toContain("start=0\n * Stopping stubborn ... [ ok ]\nstop=0\nup\ngot-usr1\ngone\n");
   });
 
   it("the image's own scripts (rootfs/etc): boot, then shutdown, in order", () => {
