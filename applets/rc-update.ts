@@ -6,8 +6,10 @@ import { defineApplet, warn } from "../lib/applet.ts";
 import { UsageError } from "../lib/errors.ts";
 import { allServices } from "../services/deps.ts";
 import { einfo, eerror, ewarn } from "../services/einfo.ts";
-import { DEFAULT, INITD, RUNLEVELS } from "../services/paths.ts";
-import { runlevels, servicesInRunlevel } from "../services/runlevel.ts";
+import { nativeFile } from "../services/native.ts";
+import { DEFAULT, RUNLEVELS } from "../services/paths.ts";
+import { declaredInRunlevel, runlevels, servicesInRunlevel } from "../services/runlevel.ts";
+import { scriptOf } from "../services/script.ts";
 import { softlevel } from "../services/state.ts";
 
 const OPTS = ["-v, --verbose  With show: every service, in a runlevel or not", "-a, --all  With del: from every runlevel"
@@ -37,7 +39,8 @@ defineApplet({
     if (!svc) throw new UsageError();
     let status = 0;
     if (action === "add") {
-      if (!fs.existsSync(path.join(INITD, svc))) {
+      const script = scriptOf(svc);
+      if (!fs.existsSync(script)) {
         await eerror(ctx, `rc-update: service \`${svc}' does not exist`);
         return 1;
       }
@@ -49,11 +52,11 @@ defineApplet({
           continue;
         }
         const link = path.join(dir, svc);
-        if (fs.existsSync(link)) {
+        if (fs.existsSync(link) || servicesInRunlevel(l).includes(svc)) {
           await ewarn(ctx, `rc-update: ${svc} already installed in runlevel \`${l}'; skipping`);
           continue;
         }
-        fs.symlinkSync(path.join(INITD, svc), link);
+        fs.symlinkSync(script, link);
         await einfo(ctx, `service ${svc} added to runlevel ${l}`);
       }
       return status;
@@ -65,7 +68,11 @@ defineApplet({
       try {
         fs.lstatSync(link);
       } catch {
-        if (!opts.all) {
+        if (declaredInRunlevel(l).includes(svc)) {
+          // Not a link to remove: the service file itself names the runlevel.
+          await eerror(ctx, `rc-update: ${svc} is in runlevel \`${l}' by its runlevels in ${nativeFile(svc)}; remove it there`);
+          status = 1;
+        } else if (!opts.all) {
           await eerror(ctx, `rc-update: service \`${svc}' is not in the runlevel \`${l}'`);
           status = 1;
         }

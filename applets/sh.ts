@@ -9,6 +9,7 @@ import { defineApplet, type AppletDef, type Context } from "../lib/applet.ts";
 import { binaryOf } from "../lib/text.ts";
 import type { Reader, Writer } from "../lib/io.ts";
 import { Parser, ShSyntaxError } from "./sh/parser.ts";
+import type { Node } from "./sh/ast.ts";
 import { BreakSignal, ExitSignal, InterruptSignal, OPTION_LETTERS, OPTION_NAMES, ReturnSignal, Shell, ShellError, type Global } from "./sh/state.ts";
 import { expandPrompt, LineEditor } from "./sh/lineedit.ts";
 import { History, shellHistory } from "./sh/history.ts";
@@ -113,8 +114,50 @@ function initVars(sh: Shell, ctx: Context): void {
   sh.vars.set("PWD", { value: sh.cwd, exported: true });
 }
 
+interface ParsedText { nodes: Node[]; error?: ShSyntaxError }
+
+/**
+ * Long -c programs run again and again in one process (openrc runs the same
+ * init-script prelude for every service, in-process) are parsed once. Only
+ * texts that cannot define an alias qualify: an alias changes how the
+ * commands after it parse, which is why parsing otherwise goes command by command.
+ */
+const parsedTexts = new Map<string, ParsedText>();
+const CACHED_MIN = 4096, CACHED_MAX = 8;
+
+function parsedOnce(text: string, baseLine: number): ParsedText | undefined {
+  if (text.length < CACHED_MIN || text.includes("alias")) return undefined;
+  const key = `${baseLine}:${text}`;
+  let parsed = parsedTexts.get(key);
+  if (!parsed) {
+    parsed = { nodes: [] };
+    const p = new Parser(text, 0, {}, baseLine);
+    try {
+      for (let n = p.parseNext(); n; n = p.parseNext()) parsed.nodes.push(n);
+    } catch (e) {
+      if (!(e instanceof ShSyntaxError)) throw e;
+      parsed.error = e;
+    }
+    if (parsedTexts.size >= CACHED_MAX) parsedTexts.delete(parsedTexts.keys().next().value!);
+    parsedTexts.set(key, parsed);
+  }
+  return parsed;
+}
+
+async function syntaxFailure(sh: Shell, e: ShSyntaxError): Promise<never> {
+  sh.line = e.line;
+  await sh.error(e.message);
+  throw new ExitSignal(2);
+}
+
 /** Run parsed commands one at a time; syntax errors end the shell with status 2. */
 async function runText(sh: Shell, text: string, baseLine: number): Promise<number> {
+  const cached = sh.aliases.size === 0 ? parsedOnce(text, baseLine) : undefined;
+  if (cached) {
+    for (const node of cached.nodes) if (!sh.opts.has("noexec")) await execNode(sh, node);
+    if (cached.error) await syntaxFailure(sh, cached.error);
+    return sh.status;
+  }
   const p = new Parser(text, 0, { aliases: sh.aliases }, baseLine);
   for (;;) {
     let node;
@@ -122,9 +165,7 @@ async function runText(sh: Shell, text: string, baseLine: number): Promise<numbe
       node = p.parseNext();
     } catch (e) {
       if (!(e instanceof ShSyntaxError)) throw e;
-      sh.line = e.line;
-      await sh.error(e.message);
-      throw new ExitSignal(2);
+      await syntaxFailure(sh, e);
     }
     if (!node) return sh.status;
     if (sh.opts.has("noexec")) continue;

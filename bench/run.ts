@@ -1,10 +1,11 @@
 // npm run bench: pika against busybox-static, whole processes, in one run.
-//   bun bench/run.ts [start] [boot] [cases] [images] [--runs=N] [--cases=TEXT]
+//   bun bench/run.ts [start] [boot] [cases] [services] [images] [--runs=N] [--cases=TEXT]
 //                    [--host-pika=FILE] [--image-pika=FILE]
 // Sections (all by default): applet start-up times, PID 1 memory and start-up
-// after booting the x86_64 image in QEMU, and the applet groups' cases
-// (bench/<group>.ts, see bench/cases.ts), and the image builder's sizes and
-// times (bench/images.ts). It reports and never asserts: the
+// after booting the x86_64 image in QEMU, the applet groups' cases
+// (bench/<group>.ts, see bench/cases.ts), the service manager (bench/services.ts:
+// a runlevel of 30 services, supervise-daemon's memory), and the image
+// builder's sizes and times (bench/images.ts). It reports and never asserts: the
 // exit status is 1 only when something could not be measured.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -16,6 +17,7 @@ import { bootTimed, lineTime, type Overlay, type TimedBoot } from "./boot.ts";
 import { imageRows } from "./images.ts";
 import type { BenchCase } from "./cases.ts";
 import { checkRun, hyperfineVersion, measure, type Command } from "./measure.ts";
+import { serviceRows } from "./services.ts";
 
 export interface Row {
   section: string;
@@ -43,7 +45,7 @@ interface Options {
   busybox: string;
 }
 
-const SECTIONS = ["start", "boot", "cases", "images"];
+const SECTIONS = ["start", "boot", "cases", "services", "images"];
 const MIB = 1024 * 1024;
 
 function parseArgs(argv: string[]): Options {
@@ -212,7 +214,7 @@ async function bootRows(o: Options): Promise<Row[]> {
 /** Every `export const cases` of bench/*.ts, by file. */
 async function loadCases(): Promise<{ file: string; cases?: BenchCase[]; error?: string }[]> {
   const here = path.join(ROOT, "bench");
-  const own = new Set(["run.ts", "cases.ts", "measure.ts", "boot.ts", "images.ts"]);
+  const own = new Set(["run.ts", "cases.ts", "measure.ts", "boot.ts", "services.ts", "images.ts"]);
   const files = fs.readdirSync(here).filter((f) => f.endsWith(".ts") && !own.has(f)).sort();
   const out: { file: string; cases?: BenchCase[]; error?: string }[] = [];
   for (const file of files) {
@@ -341,6 +343,10 @@ async function main(): Promise<number> {
     }
   }
   if (o.sections.has("cases")) rows.push(...(await caseRows(o)));
+  if (o.sections.has("services")) {
+    progress("services: a runlevel of 30 services, supervise-daemon's memory");
+    rows.push(...serviceRows(o));
+  }
   if (o.sections.has("images")) rows.push(...(await imageRows(progress)));
   process.stdout.write(`\n${header(o)}\n${table(rows)}\n`);
   const failed = rows.filter((r) => r.error);

@@ -133,12 +133,17 @@ export function applyRecipe(base: CpioEntry[], r: Recipe, extras: RecipeExtras =
     put(m, { type: "file", path: "/etc/timezone", data: text(`${r.timezone}\n`), mode: 0o644 });
   }
   accounts(m, r);
-  // OpenRC's layout: /etc/runlevels/<level>/<service> -> /etc/init.d/<service>.
+  // OpenRC's layout: /etc/runlevels/<level>/<service> -> /etc/init.d/<service> (or the
+  // YAML service /etc/pika/services/<service>.yaml, as rc-update links it).
   for (const level of ["sysinit", "boot", "default", "shutdown"]) put(m, { type: "dir", path: `/etc/runlevels/${level}`, mode: 0o755 });
   put(m, { type: "dir", path: "/etc/init.d", mode: 0o755 });
   for (const [level, services] of Object.entries(r.services)) {
     put(m, { type: "dir", path: `/etc/runlevels/${level}`, mode: 0o755 });
-    for (const s of services) put(m, { type: "symlink", path: `/etc/runlevels/${level}/${s}`, target: `/etc/init.d/${s}` });
+    for (const s of services) {
+      const yaml = `/etc/pika/services/${s}.yaml`;
+      const target = !m.has(`/etc/init.d/${s}`) && m.has(yaml) ? yaml : `/etc/init.d/${s}`;
+      put(m, { type: "symlink", path: `/etc/runlevels/${level}/${s}`, target });
+    }
   }
   const sysctl = Object.entries(r.sysctl);
   if (sysctl.length) put(m, { type: "file", path: "/etc/sysctl.conf", data: text(sysctl.map(([k, v]) => `${k} = ${v}\n`).join("")), mode: 0o644 });

@@ -1,10 +1,10 @@
 // Image recipes: a YAML file that says what to build (board, outputs, users,
 // services, files...). Parsed with `yaml`'s Document API so that every error can
-// name the line it comes from: `FILE:LINE: FIELD: message`. A small declarative
-// schema below is both the validator and the list of what a recipe may contain.
+// name the line it comes from: `FILE:LINE: FIELD: message` (lib/yamlschema.ts). The
+// declarative schema below is both the validator and the list of what a recipe may contain.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from "yaml";
+import { finish, list, parseChecked, str, YamlError, type Spec, type YamlIssue } from "../lib/yamlschema.ts";
 
 export const BOARDS = ["x86_64", "rpi3", "rpi4", "rpi-zero2w", "qemu-aarch64"] as const;
 export const OUTPUTS = ["initramfs", "disk", "sdcard", "oci"] as const;
@@ -55,18 +55,6 @@ export interface Recipe {
 }
 
 // ------------------------------------------------------------------ schema
-
-type Spec =
-  | { kind: "string"; pattern?: RegExp; hint?: string }
-  | { kind: "int"; min?: number; max?: number }
-  | { kind: "enum"; values: readonly string[] }
-  | { kind: "scalar" } // string, number or boolean, kept as text (sysctl values)
-  | { kind: "list"; of: Spec }
-  | { kind: "map"; key: RegExp; keyHint: string; value: Spec }
-  | { kind: "object"; fields: Record<string, Spec>; required?: string[] };
-
-const str = (pattern?: RegExp, hint?: string): Spec => ({ kind: "string", pattern, hint });
-const list = (of: Spec): Spec => ({ kind: "list", of });
 
 const NAME = /^[a-z_][a-z0-9_-]{0,31}$/;
 const HASH = /^\$(5|6)\$(rounds=\d+\$)?[./A-Za-z0-9]{1,16}\$[./A-Za-z0-9]{43,86}$/;
@@ -145,114 +133,19 @@ const SCHEMA: Spec = {
 
 // ------------------------------------------------------------------ errors
 
-export interface RecipeIssue {
-  line: number;
-  field: string;
-  message: string;
-}
-
-export class RecipeError extends Error {
-  constructor(readonly file: string, readonly issues: RecipeIssue[]) {
-    super(issues.map((i) => `${file}:${i.line}: ${i.field}: ${i.message}`).join("\n"));
-  }
-}
-
-const typeName = (n: unknown): string => {
-  if (isMap(n)) return "a mapping";
-  if (isSeq(n)) return "a list";
-  if (isScalar(n)) {
-    const v = n.value;
-    return v === null ? "empty" : typeof v === "string" ? `the string "${v}"` : `${typeof v} ${String(v)}`;
-  }
-  return "something else";
-};
-
-/** Walks the YAML tree against the schema, collecting issues (never stopping at the first). */
-class Checker {
-  issues: RecipeIssue[] = [];
-  constructor(private readonly lines: LineCounter) {}
-
-  line(node: unknown): number {
-    const range = (node as Node | undefined)?.range;
-    return range ? this.lines.linePos(range[0]).line : 1;
-  }
-
-  fail(node: unknown, field: string, message: string): void {
-    this.issues.push({ line: this.line(node), field: field || "(recipe)", message });
-  }
-
-  check(node: unknown, spec: Spec, field: string): unknown {
-    switch (spec.kind) {
-      case "string": {
-        if (!isScalar(node) || typeof node.value !== "string") return this.fail(node, field, `expected a string, got ${typeName(node)}`);
-        if (spec.pattern && !spec.pattern.test(node.value)) return this.fail(node, field, `"${node.value}" is not ${spec.hint ?? "valid"}`);
-        return node.value;
-      }
-      case "int": {
-        const v = isScalar(node) ? node.value : undefined;
-        if (typeof v !== "number" || !Number.isInteger(v)) return this.fail(node, field, `expected an integer, got ${typeName(node)}`);
-        if ((spec.min !== undefined && v < spec.min) || (spec.max !== undefined && v > spec.max)) {
-          return this.fail(node, field, `${v} is out of range (${spec.min}..${spec.max})`);
-        }
-        return v;
-      }
-      case "enum": {
-        const v = isScalar(node) ? node.value : undefined;
-        if (typeof v !== "string" || !spec.values.includes(v)) {
-          return this.fail(node, field, `${typeName(node)} is not one of ${spec.values.join(", ")}`);
-        }
-        return v;
-      }
-      case "scalar": {
-        const v = isScalar(node) ? node.value : undefined;
-        if (!["string", "number", "boolean"].includes(typeof v)) return this.fail(node, field, `expected a value, got ${typeName(node)}`);
-        return typeof v === "boolean" ? (v ? "1" : "0") : String(v);
-      }
-      case "list": {
-        if (!isSeq(node)) return this.fail(node, field, `expected a list, got ${typeName(node)}`);
-        return node.items.map((item, i) => this.check(item, spec.of, `${field}[${i}]`));
-      }
-      case "map":
-      case "object": {
-        if (!isMap(node)) return this.fail(node, field, `expected a mapping, got ${typeName(node)}`);
-        const out: Record<string, unknown> = {};
-        for (const pair of node.items) {
-          const key = isScalar(pair.key) ? String(pair.key.value) : "";
-          const sub = field ? `${field}.${key}` : key;
-          if (spec.kind === "map") {
-            if (!spec.key.test(key)) { this.fail(pair.key, sub, `"${key}" is not ${spec.keyHint}`); continue; }
-            out[key] = this.check(pair.value, spec.value, sub);
-          } else {
-            const f = spec.fields[key];
-            if (!f) { this.fail(pair.key, sub, `unknown field (known: ${Object.keys(spec.fields).join(", ")})`); continue; }
-            out[key] = this.check(pair.value, f, sub);
-          }
-        }
-        if (spec.kind === "object") {
-          for (const r of spec.required ?? []) {
-            if (!node.items.some((p) => isScalar(p.key) && p.key.value === r)) this.fail(node, field ? `${field}.${r}` : r, "missing required field");
-          }
-        }
-        return out;
-      }
-    }
-  }
-}
+export type RecipeIssue = YamlIssue;
+/** A recipe's problems, each as `FILE:LINE: FIELD: message`. */
+export { YamlError as RecipeError };
 
 // ------------------------------------------------------------------ loading
 
 /** Parses and validates recipe text; throws a RecipeError listing every problem. */
 export function parseRecipe(text: string, file: string): Recipe {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  const issues: RecipeIssue[] = doc.errors.map((e) => ({ line: lines.linePos(e.pos[0]).line, field: "(yaml)", message: e.message.split("\n")[0] }));
-  if (issues.length) throw new RecipeError(file, issues);
-  const c = new Checker(lines);
-  const raw = c.check(doc.contents ?? undefined, SCHEMA, "") as Record<string, any> | undefined;
-  if (!raw || c.issues.length) throw new RecipeError(file, c.issues);
+  const checked = parseChecked(text, file, SCHEMA, "(recipe)");
+  const { checker: c, at } = checked;
+  const raw = checked.raw!;
 
   // Rules that span fields, reported at the line of the field they are about.
-  const at = (pathKeys: (string | number)[]) => doc.getIn(pathKeys, true);
   const board = raw.board as Board;
   const outputs = [...new Set(raw.outputs as Output[])];
   const isPi = board.startsWith("rpi");
@@ -282,7 +175,7 @@ export function parseRecipe(text: string, file: string): Recipe {
   overlays.forEach((o, i) => {
     if (!fs.existsSync(o) || !fs.statSync(o).isDirectory()) c.fail(at(["overlays", i]), `overlays[${i}]`, `${raw.overlays[i]}: no such directory`);
   });
-  if (c.issues.length) throw new RecipeError(file, c.issues);
+  finish(checked, file);
 
   return {
     file,

@@ -63,6 +63,7 @@ const SYMBOLS = {
   openat: { args: [i32, P, i32, u32], returns: i32 },
   read: { args: [i32, P, u64], returns: "i64_fast" },
   close: { args: [i32], returns: i32 },
+  flock: { args: [i32, i32], returns: i32 },
 } as const;
 
 type Ffi = typeof import("bun:ffi");
@@ -733,6 +734,15 @@ const F_GETFL = 3, F_SETFL = 4, NONBLOCK = 0o4000;
 export function setNonBlocking(fd: number, on: boolean): void {
   const flags = check(lib().fcntl(fd, F_GETFL, 0n), "fcntl");
   check(lib().fcntl(fd, F_SETFL, BigInt(on ? flags | NONBLOCK : flags & ~NONBLOCK)), "fcntl");
+}
+
+export const LOCK_SH = 1, LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8;
+
+/** flock(2). With LOCK_NB: false when another open file holds a conflicting lock. */
+export function flock(fd: number, op: number): boolean {
+  if (lib().flock(fd, op) === 0) return true;
+  if (errnoName(errno()) === "EWOULDBLOCK" || errnoName(errno()) === "EAGAIN") return false;
+  fail("flock");
 }
 
 export const POLLIN = 1;

@@ -7,7 +7,8 @@ import * as path from "node:path";
 import type { Context } from "../lib/applet.ts";
 import { CONFD, INITD, RC_CONF, SVCDIR } from "./paths.ts";
 import { emptyDeps, type DepInfo, type Graph } from "./order.ts";
-import { runScript } from "./script.ts";
+import { isNativeFile, loadNative, nativeServices } from "./native.ts";
+import { runScript, scriptOf } from "./script.ts";
 
 export interface ServiceDeps extends DepInfo {
   commands: string[];
@@ -18,15 +19,15 @@ export interface ServiceDeps extends DepInfo {
 }
 
 const CACHE = path.join(SVCDIR, "deptree");
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
 
-/** Every init script's name (regular files in /etc/init.d, as OpenRC sees them). */
+/** Every service's name: regular files in /etc/init.d, as OpenRC sees them, and the YAML services. */
 export function allServices(): string[] {
+  let scripts: string[] = [];
   try {
-    return fs.readdirSync(INITD).filter((n) => !n.startsWith(".") && isFile(path.join(INITD, n))).sort();
-  } catch {
-    return [];
-  }
+    scripts = fs.readdirSync(INITD).filter((n) => !n.startsWith(".") && isFile(path.join(INITD, n)));
+  } catch {}
+  return [...new Set([...scripts, ...nativeServices()])].sort();
 }
 
 function isFile(p: string): boolean {
@@ -40,7 +41,7 @@ function isFile(p: string): boolean {
 function mtimeKey(name: string, script: string): string {
   const base = name.split(".")[0];
   const files = [script, RC_CONF, path.join(CONFD, name), path.join(CONFD, base)];
-  return files.map((f) => {
+  return script + "=" + files.map((f) => {
     try {
       return String(fs.statSync(f).mtimeMs);
     } catch {
@@ -88,6 +89,12 @@ function writeCache(c: Cache): void {
 }
 
 async function evaluate(ctx: Context, name: string, script: string): Promise<ServiceDeps> {
+  if (isNativeFile(script)) {
+    // Declared, not computed: no shell to run.
+    const svc = loadNative(script);
+    const none = { commands: [], startedCommands: [], stoppedCommands: [] };
+    return "error" in svc ? { ...emptyDeps(), ...none, error: svc.error } : { ...svc.deps, ...none };
+  }
   const r = await runScript({ ...ctx, env: { ...ctx.env, RC_SVCNAME: name } }, script, "depend", true);
   const deps = parseDepends(r.stdout ?? "");
   if (r.status !== 0) deps.error = (r.stderr ?? "").trim().split("\n")[0] || `${script}: exit status ${r.status}`;
@@ -100,7 +107,7 @@ export async function loadGraph(ctx: Context, names: string[] = allServices()): 
   const graph = new Map<string, ServiceDeps>();
   let changed = false;
   for (const name of names) {
-    const script = path.join(INITD, name);
+    const script = scriptOf(name);
     const key = mtimeKey(name, script);
     let entry = cache.services[name];
     if (!entry || entry.key !== key) {

@@ -3,6 +3,8 @@
 // there is no override here: the real paths are the only ones.
 export const SVCDIR = "/run/openrc";
 export const INITD = "/etc/init.d";
+/** Native services: NAME.yaml (services/native.ts). */
+export const NATIVE_DIR = "/etc/pika/services";
 export const CONFD = "/etc/conf.d";
 export const RUNLEVELS = "/etc/runlevels";
 export const RC_CONF = "/etc/rc.conf";

@@ -110,7 +110,13 @@ _rc_ssd_common() {
 	[ -n "$pidfile" ] && _rc_args="$_rc_args --pidfile $(_rc_q "$pidfile")"
 	[ -n "$procname" ] && _rc_args="$_rc_args --name $(_rc_q "$procname")"
 }
-_rc_q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
+# Quoted for eval; sed only for a value that holds a quote (the common case stays in the shell).
+_rc_q() {
+	case "$1" in
+	*\'*) printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")" ;;
+	*) printf "'%s'" "$1" ;;
+	esac
+}
 ssd_start() {
 	if [ -z "$command" ]; then
 		# No daemon: the service is started when its start function says so.
@@ -171,19 +177,25 @@ supervise_start() {
 	[ -n "$respawn_max" ] && _rc_args="$_rc_args --respawn-max $(_rc_q "$respawn_max")"
 	[ -n "$respawn_period" ] && _rc_args="$_rc_args --respawn-period $(_rc_q "$respawn_period")"
 	[ -n "$stopsig" ] && _rc_args="$_rc_args --signal $(_rc_q "$stopsig")"
+	[ -n "$retry" ] && _rc_args="$_rc_args --retry $(_rc_q "$retry")"
+	[ -n "$healthcheck_timer" ] && _rc_args="$_rc_args --healthcheck-timer $(_rc_q "$healthcheck_timer")"
+	[ -n "$healthcheck_delay" ] && _rc_args="$_rc_args --healthcheck-delay $(_rc_q "$healthcheck_delay")"
 	ebegin "Starting @{name:-$RC_SVCNAME}"
 	eval supervise-daemon $(_rc_q "$RC_SVCNAME") --start --pidfile $(_rc_q "$(_rc_sd_pidfile)") $_rc_args $supervise_daemon_args $(_rc_q "$command") -- $command_args
 	eend $? "Failed to start @{name:-$RC_SVCNAME}"
 }
 supervise_stop() {
 	ebegin "Stopping @{name:-$RC_SVCNAME}"
-	supervise-daemon "$RC_SVCNAME" --stop --pidfile "$(_rc_sd_pidfile)"
+	supervise-daemon "$RC_SVCNAME" --stop --pidfile "$(_rc_sd_pidfile)" @{retry:+--retry "$retry"}
 	eend $? "Failed to stop @{name:-$RC_SVCNAME}"
 }
 _rc_supervised() { [ "$supervisor" = supervise-daemon ]; }
 default_start() { if _rc_supervised; then supervise_start; else ssd_start; fi; }
 default_stop() { if _rc_supervised; then supervise_stop; else ssd_stop; fi; }
 default_status() { ssd_status; }
+# supervise-daemon asks these (healthcheck_timer): healthy unless the script says otherwise.
+healthcheck() { return 0; }
+unhealthy() { return 0; }
 start() { default_start; }
 stop() { default_stop; }
 status() { default_status; }
@@ -241,6 +253,7 @@ _rc_do() {
 		if _rc_defined "$1_post"; then "$1_post" || return 1; fi
 		return 0 ;;
 	status) status; return ;;
+	healthcheck|unhealthy) "$1"; return ;;
 	describe) describe; return 0 ;;
 	esac
 	for _rc_c in $extra_commands; do
@@ -281,9 +294,13 @@ _rc_depends() {
 const RECORDERS = ["need", "use", "want", "after", "before", "provide", "keyword", "config"]
   .map((t) => `${t}() { [ $# -gt 0 ] && echo "${t} $*"; return 0; }\n`).join("");
 
-/** The program run for a script: helpers, conf, the script, then `_rc_do CMD` (or _rc_depends). */
-export function scriptProgram(opts: { colour: boolean; action: string }): string {
+/**
+ * The program run for a script: helpers, conf, the script, then `_rc_do CMD`
+ * (or _rc_depends). `body` stands in for the script (a YAML service's text):
+ * then only rc.conf is read, as the service file is its own configuration.
+ */
+export function scriptProgram(opts: { colour: boolean; action: string; body?: string }): string {
   const run = opts.action === "depend" ? "_rc_depends" : `_rc_do ${shq(opts.action)}`;
-  return colourVars(opts.colour) + MESSAGES + helperFunctions() + DEFAULTS + LOAD + RECORDERS +
-    `_rc_load_conf\n_rc_load_script\n${run}\n`;
+  const load = opts.body === undefined ? "_rc_load_conf\n_rc_load_script\n" : `_rc_source /etc/rc.conf\n${opts.body}`;
+  return colourVars(opts.colour) + MESSAGES + helperFunctions() + DEFAULTS + LOAD + RECORDERS + load + `${run}\n`;
 }

@@ -8,6 +8,7 @@ import { eerror, ewarn } from "./einfo.ts";
 import { loadGraph, type ServiceDeps } from "./deps.ts";
 import { edges, plan, providers, type Graph } from "./order.ts";
 import { BOOT, RC_CONF, RUNLEVELS, SHUTDOWN, SYSINIT } from "./paths.ts";
+import { declaredRunlevels, isNativeFile, nativeFile, nativeServices } from "./native.ts";
 import { scriptOf, startService, stopService } from "./service.ts";
 import { isFailed, markFailed, serviceState, servicesIn, setSoftlevel } from "./state.ts";
 
@@ -19,12 +20,23 @@ export function runlevels(): string[] {
   }
 }
 
-export function servicesInRunlevel(level: string): string[] {
+/** The services linked into a runlevel's directory. */
+export function linkedInRunlevel(level: string): string[] {
   try {
     return fs.readdirSync(path.join(RUNLEVELS, level)).filter((n) => !n.startsWith(".")).sort();
   } catch {
     return [];
   }
+}
+
+/** YAML services that list a runlevel in their `runlevels` (and are not shadowed by an init script). */
+export function declaredInRunlevel(level: string): string[] {
+  return nativeServices().filter((n) => isNativeFile(scriptOf(n)) && declaredRunlevels(nativeFile(n)).includes(level));
+}
+
+/** A runlevel's services: its links, and the YAML services that declare it. */
+export function servicesInRunlevel(level: string): string[] {
+  return [...new Set([...linkedInRunlevel(level), ...declaredInRunlevel(level)])].sort();
 }
 
 /** The runlevels whose services stay up in `level`. */

@@ -7,13 +7,31 @@ import { loadApplet, runApplet, type Context } from "../lib/applet.ts";
 import { MemoryReader, MemoryWriter } from "../lib/io.ts";
 import { DEFAULT_PATH } from "../lib/exec.ts";
 import { COLOURS, coloursFor } from "./einfo.ts";
-import { SVCDIR } from "./paths.ts";
+import { INITD, NATIVE_DIR, SVCDIR } from "./paths.ts";
+import { isNativeFile, loadNative, nativeFile, nativeScript, NATIVE_SUFFIX } from "./native.ts";
 import { scriptProgram } from "./prelude.ts";
 import { softlevel } from "./state.ts";
 
-/** The name a script runs as: its file name (net.eth0 for a link net.eth0 -> net). */
+/** The name a script runs as: its file name (net.eth0 for a link net.eth0 -> net; NAME for NAME.yaml). */
 export function serviceName(script: string): string {
-  return path.basename(script);
+  const base = path.basename(script);
+  return isNativeFile(base) ? base.slice(0, -NATIVE_SUFFIX.length) : base;
+}
+
+/**
+ * The file a service name runs: /etc/init.d/NAME, else the YAML service
+ * /etc/pika/services/NAME.yaml (an init script of the same name wins).
+ */
+export function scriptOf(name: string): string {
+  const script = path.join(INITD, name);
+  if (fs.existsSync(script)) return script;
+  const native = nativeFile(name);
+  return fs.existsSync(native) ? native : script;
+}
+
+/** One of the services the manager knows by name (not a script run by hand from elsewhere)? */
+export function isManaged(script: string): boolean {
+  return path.dirname(script) === INITD || path.dirname(script) === NATIVE_DIR;
 }
 
 export function serviceEnv(ctx: Context, script: string, cmd: string): Record<string, string> {
@@ -37,13 +55,16 @@ export interface ScriptRun { status: number; stdout?: string; stderr?: string }
  * stdout and stderr instead of passing them through.
  */
 export async function runScript(ctx: Context, script: string, action: string, collect = false): Promise<ScriptRun> {
-  const bad = syntaxError(script);
+  // A YAML service runs as the init script it stands for.
+  const native = isNativeFile(script) ? loadNative(script) : undefined;
+  const bad = native && "error" in native ? native.error : native ? undefined : syntaxError(script);
   if (bad) {
-    if (!collect) await ctx.stderr.write(`openrc-run: ${bad}\n`);
+    if (!collect) await ctx.stderr.write(bad.split("\n").map((l) => `openrc-run: ${l}\n`).join(""));
     return { status: 1, stdout: "", stderr: bad };
   }
   const sh = (await loadApplet("sh"))!;
-  const program = scriptProgram({ colour: !collect && coloursFor(ctx) === COLOURS, action });
+  const body = native && !("error" in native) ? nativeScript(native) : undefined;
+  const program = scriptProgram({ colour: !collect && coloursFor(ctx) === COLOURS, action, body });
   const out = collect ? new MemoryWriter() : ctx.stdout;
   const err = collect ? new MemoryWriter() : ctx.stderr;
   const status = await runApplet(sh, {

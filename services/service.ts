@@ -2,23 +2,19 @@
 // transitions (starting -> started, stopping -> stopped, failed), starting
 // what a service needs first and stopping what needs it first, and the
 // commands OpenRC implements itself (restart, zap, status, describe).
-import * as path from "node:path";
 import type { Context } from "../lib/applet.ts";
 import { eerror, einfo, ewarn } from "./einfo.ts";
 import { loadGraph, type ServiceDeps } from "./deps.ts";
+import { withServiceLock } from "./lock.ts";
 import { pickProvider, plan, type Graph } from "./order.ts";
-import { INITD } from "./paths.ts";
-import { runScript, serviceName } from "./script.ts";
+import { isManaged, runScript, scriptOf, serviceName } from "./script.ts";
+
+export { scriptOf };
 import { clearService, markFailed, markService, serviceState, servicesIn } from "./state.ts";
 
 export interface RunOptions {
   /** Do not start needed services or stop dependents (openrc does the ordering itself). */
   noDeps?: boolean;
-}
-
-/** The script a service name runs: /etc/init.d/NAME. */
-export function scriptOf(name: string): string {
-  return path.join(INITD, name);
 }
 
 /** One command of a service, as `openrc-run SCRIPT CMD` runs it. Returns the exit status. */
@@ -48,14 +44,18 @@ export async function serviceCommand(ctx: Context, script: string, cmd: string, 
   }
 }
 
-export async function startService(ctx: Context, script: string, opts: RunOptions = {}): Promise<number> {
+export function startService(ctx: Context, script: string, opts: RunOptions = {}): Promise<number> {
+  return withServiceLock(ctx, serviceName(script), () => startLocked(ctx, script, opts));
+}
+
+async function startLocked(ctx: Context, script: string, opts: RunOptions): Promise<number> {
   const name = serviceName(script);
   const state = serviceState(name);
   if (state === "started" || state === "starting") {
     await ewarn(ctx, `WARNING: ${name} has already been ${state === "started" ? "started" : "starting"}`);
     return 0;
   }
-  if (!opts.noDeps && path.dirname(script) === INITD) {
+  if (!opts.noDeps && isManaged(script)) {
     const status = await startNeeded(ctx, name);
     if (status !== 0) return status;
   }
@@ -116,14 +116,18 @@ function closureOfNeeds(graph: Graph, name: string): Set<string> {
   return seen;
 }
 
-export async function stopService(ctx: Context, script: string, opts: RunOptions = {}): Promise<number> {
+export function stopService(ctx: Context, script: string, opts: RunOptions = {}): Promise<number> {
+  return withServiceLock(ctx, serviceName(script), () => stopLocked(ctx, script, opts));
+}
+
+async function stopLocked(ctx: Context, script: string, opts: RunOptions): Promise<number> {
   const name = serviceName(script);
   const state = serviceState(name);
   if (state === "stopped" || state === "stopping") {
     await ewarn(ctx, `WARNING: ${name} is already ${state === "stopped" ? "stopped" : "stopping"}`);
     return 0;
   }
-  if (!opts.noDeps && path.dirname(script) === INITD) {
+  if (!opts.noDeps && isManaged(script)) {
     // What needs this service goes first.
     const graph = (await loadGraph(ctx)) as Graph;
     const started = servicesIn("started").filter((s) => s !== name && graph.has(s));

@@ -86,6 +86,29 @@ export function execHelper(ctx: Context): never {
   process.exit(127);
 }
 
+/**
+ * Start a program as a spec says. Only a change of user, root, umask or
+ * niceness needs the exec helper (a second pika process, which costs a
+ * runtime's start-up); otherwise the program is spawned directly, in a new
+ * session when the spec asks for one.
+ */
+export function spawnSpec(spec: ExecSpec, stdio: (number | "ignore" | "inherit" | "pipe")[]): ReturnType<typeof Bun.spawn> {
+  const direct = spec.uid === undefined && spec.gid === undefined && !spec.chroot && spec.umask === undefined && spec.nice === undefined;
+  if (!direct) {
+    return Bun.spawn({
+      cmd: [process.execPath, "start-stop-daemon"],
+      argv0: "start-stop-daemon",
+      env: { ...spec.env, [EXEC_HELPER_VAR]: JSON.stringify(spec) },
+      stdio: stdio as any,
+    });
+  }
+  try {
+    return Bun.spawn({ cmd: [spec.file, ...spec.argv.slice(1)], argv0: spec.argv[0], env: spec.env, cwd: spec.chdir ?? "/", detached: spec.setsid, stdio: stdio as any });
+  } catch (e) {
+    throw new AppletError(`failed to start '${spec.file}': ${e instanceof Error ? e.message : e}`);
+  }
+}
+
 interface Ids { uid?: number; gid?: number; groups?: number[] }
 
 export function idsOf(userSpec: string | undefined, groupSpec: string | undefined): Ids {
@@ -161,12 +184,7 @@ async function start(ctx: Context, opts: Options, args: string[], match: Match, 
     : [ctx.stdin.fd ?? "ignore", opts.stdout ? openLog(opts.stdout) : ctx.stdout.fd ?? "inherit", opts.stderr ? openLog(opts.stderr) : ctx.stderr.fd ?? "inherit"];
   await ctx.stdout.flush();
   await ctx.stderr.flush();
-  const proc = Bun.spawn({
-    cmd: [process.execPath, "start-stop-daemon"],
-    argv0: "start-stop-daemon",
-    env: { ...env, [EXEC_HELPER_VAR]: JSON.stringify(spec) },
-    stdio: fds as any,
-  });
+  const proc = spawnSpec(spec, fds);
   for (const fd of fds) if (typeof fd === "number" && fd > 2 && fd !== ctx.stdin.fd && fd !== ctx.stdout.fd && fd !== ctx.stderr.fd) fs.closeSync(fd);
   const svc = ctx.env.RC_SVCNAME;
   if (!opts.background) {
@@ -190,7 +208,7 @@ async function start(ctx: Context, opts: Options, args: string[], match: Match, 
   return 0;
 }
 
-type Step = { signal: number } | { timeout: number } | { forever: true };
+export type Step = { signal: number } | { timeout: number } | { forever: true };
 
 /** "5" is SIG/5/KILL/5; otherwise SIG/TIMEOUT/... items as given ("forever" repeats the step before). */
 export function parseSchedule(spec: string | undefined, sig: number): Step[] {

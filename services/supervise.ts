@@ -2,6 +2,9 @@
 // session) that starts the command, restarts it when it dies (after
 // respawn_delay, at most respawn_max times per respawn_period), and on
 // SIGTERM stops it and exits. Its pidfile holds the supervisor's pid.
+// With --healthcheck-timer it runs the service's `healthcheck` command
+// (`openrc-run SCRIPT healthcheck`) that often; when it fails, `unhealthy`
+// runs and the command is stopped and restarted, as OpenRC does.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { warn, type Context } from "../lib/applet.ts";
@@ -12,7 +15,7 @@ import { signalNumber } from "../lib/signals.ts";
 import { kill, setsid } from "../lib/syscalls.ts";
 import { byLongName } from "./opts.ts";
 import { alive, readPidfile } from "./procs.ts";
-import { EXEC_HELPER_VAR, idsOf, openLog, untilExeced, type ExecSpec } from "./ssd.ts";
+import { EXEC_HELPER_VAR, idsOf, openLog, parseSchedule, spawnSpec, untilExeced, type ExecSpec, type Step } from "./ssd.ts";
 import { forgetDaemon, recordDaemon, setValue } from "./state.ts";
 
 export const SUPERVISOR_VAR = "PIKA_SUPERVISOR";
@@ -33,7 +36,9 @@ export const SUPERVISE_OPTIONS = [
   "-m, --respawn-max N  Give up after N restarts within the period (10; 0: never)",
   "-P, --respawn-period SECONDS  The period respawn-max counts in (0: ever)",
   "-s, --signal SIG  Signal COMMAND is stopped with (TERM)",
-  "-R, --retry SECONDS  How long COMMAND gets to stop before SIGKILL (5)",
+  "-R, --retry SCHEDULE  How COMMAND is stopped: SECONDS before SIGKILL (5), or SIG/TIMEOUT/...",
+  "-a, --healthcheck-timer SECONDS  Run the service's healthcheck this often",
+  "-A, --healthcheck-delay SECONDS  Wait this long before the first healthcheck (the timer)",
 ];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -56,7 +61,8 @@ export async function superviseMain(ctx: Context, parsed: Options, operands: str
       return 0;
     }
     kill(pid, 15);
-    const end = Date.now() + (Number(opts.retry ?? 5) + 5) * 1000;
+    // The supervisor follows its own schedule: give it that long, and a little more.
+    const end = Date.now() + (scheduleSeconds(retrySchedule(opts.retry, 15)) + 5) * 1000;
     while (alive(pid) && Date.now() < end) await sleep(20);
     if (alive(pid)) {
       await warn(ctx, `${name}: the supervisor (pid ${pid}) refused to stop`);
@@ -95,8 +101,9 @@ export async function superviseMain(ctx: Context, parsed: Options, operands: str
   if (sig === undefined) throw new UsageError(`invalid signal '${opts.signal}'`);
   const plan: SupervisorPlan = {
     name, pidfile, spec, svc, stdout: opts.stdout, stderr: opts.stderr ?? opts.stdout, signal: sig,
-    retry: Number(opts.retry ?? 5), delay: Number(opts["respawn-delay"] ?? 0),
+    retry: retrySchedule(opts.retry, sig), delay: Number(opts["respawn-delay"] ?? 0),
     max: Number(opts["respawn-max"] ?? 10), period: Number(opts["respawn-period"] ?? 0),
+    health: healthOf(opts, ctx.env.RC_SERVICE),
   };
   fs.rmSync(pidfile, { force: true });
   const proc = Bun.spawn({
@@ -113,6 +120,36 @@ export async function superviseMain(ctx: Context, parsed: Options, operands: str
   return 0;
 }
 
+/** A --retry value as a schedule: plain seconds mean SIG, that long, then SIGKILL. */
+function retrySchedule(spec: string | undefined, sig: number): Step[] {
+  return parseSchedule(spec ?? "5", sig).filter((s) => !("forever" in s));
+}
+
+function scheduleSeconds(steps: Step[]): number {
+  return steps.reduce((t, s) => t + ("timeout" in s ? s.timeout : 0), 0);
+}
+
+interface HealthPlan {
+  /** The init script (or YAML service) whose healthcheck and unhealthy commands run. */
+  service: string;
+  timer: number;
+  delay: number;
+}
+
+function seconds(v: string | undefined, what: string): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v)) throw new UsageError(`invalid ${what} '${v}'`);
+  return Number(v);
+}
+
+/** Health checks need a timer and a service to ask (OpenRC runs them through the service script). */
+function healthOf(opts: Options, service: string | undefined): HealthPlan | undefined {
+  const timer = seconds(opts["healthcheck-timer"], "healthcheck timer");
+  const delay = seconds(opts["healthcheck-delay"], "healthcheck delay");
+  if (!timer || !service) return undefined;
+  return { service, timer, delay: delay ?? timer };
+}
+
 interface SupervisorPlan {
   name: string;
   pidfile: string;
@@ -121,10 +158,27 @@ interface SupervisorPlan {
   stdout?: string;
   stderr?: string;
   signal: number;
-  retry: number;
+  /** How the command is stopped (start-stop-daemon's schedule); SIGKILL after it runs out. */
+  retry: Step[];
   delay: number;
   max: number;
   period: number;
+  health?: HealthPlan;
+}
+
+/** Run one command of the service (`openrc-run SCRIPT CMD`) and give its exit status. */
+function serviceCommand(plan: SupervisorPlan, cmd: string): { proc: ReturnType<typeof Bun.spawn>; status: Promise<number> } {
+  const fd = openLog(plan.stderr);
+  const proc = Bun.spawn({
+    // argv0 picks the applet: the rest are its arguments.
+    cmd: [process.execPath, plan.health!.service, cmd],
+    argv0: "openrc-run",
+    cwd: "/",
+    env: plan.spec.env,
+    stdio: ["ignore", fd, fd] as any,
+  });
+  if (typeof fd === "number") fs.closeSync(fd);
+  return { proc, status: proc.exited };
 }
 
 /** The supervisor itself: runs until SIGTERM, or until the command keeps dying too often. */
@@ -145,14 +199,50 @@ async function supervisor(ctx: Context, plan: SupervisorPlan): Promise<number> {
     if (plan.stderr) fs.appendFileSync(plan.stderr, `supervise-daemon: ${plan.name}: ${msg}\n`);
   };
   const starts: number[] = [];
+  const stopChild = async (c: ReturnType<typeof Bun.spawn>) => {
+    const running = () => c.exitCode === null && !c.signalCode;
+    for (const step of plan.retry) {
+      if (!running()) return;
+      if ("signal" in step) c.kill(step.signal);
+      else if ("timeout" in step) await Promise.race([c.exited, sleep(step.timeout * 1000)]);
+    }
+    if (running()) {
+      c.kill(9);
+      await c.exited;
+    }
+  };
+  // Health checks beside the respawn loop: a failed one stops the child, and the loop restarts it.
+  let check: ReturnType<typeof Bun.spawn> | undefined;
+  const healthLoop = async (h: HealthPlan) => {
+    let wait = h.delay;
+    for (;;) {
+      await Promise.race([sleep(wait * 1000), stopped]);
+      wait = h.timer;
+      if (stopping) return;
+      const run = serviceCommand(plan, "healthcheck");
+      check = run.proc;
+      const status = await run.status;
+      check = undefined;
+      if (stopping) return;
+      if (status === 0 || !child) continue;
+      log(`health check failed (status ${status}); restarting`);
+      const sick = serviceCommand(plan, "unhealthy");
+      check = sick.proc;
+      await sick.status;
+      check = undefined;
+      if (!stopping && child) await stopChild(child);
+    }
+  };
+  if (plan.health) void healthLoop(plan.health);
   for (;;) {
     const fds = ["ignore", openLog(plan.stdout), openLog(plan.stderr)];
-    child = Bun.spawn({
-      cmd: [process.execPath, "start-stop-daemon"],
-      argv0: "start-stop-daemon",
-      env: { ...plan.spec.env, [EXEC_HELPER_VAR]: JSON.stringify(plan.spec) },
-      stdio: fds as any,
-    });
+    try {
+      child = spawnSpec(plan.spec, fds as any);
+    } catch (e) {
+      log(e instanceof Error ? e.message : String(e));
+      fs.rmSync(plan.pidfile, { force: true });
+      return 1;
+    }
     for (const fd of fds) if (typeof fd === "number") fs.closeSync(fd);
     starts.push(Date.now());
     await untilExeced(child.pid);
@@ -182,14 +272,8 @@ async function supervisor(ctx: Context, plan: SupervisorPlan): Promise<number> {
       }
     }
   }
-  if (child && child.exitCode === null && !child.signalCode) {
-    child.kill(plan.signal);
-    const gone = await Promise.race([child.exited.then(() => true), sleep(plan.retry * 1000).then(() => false)]);
-    if (!gone) {
-      child.kill(9);
-      await child.exited;
-    }
-  }
+  if (child) await stopChild(child);
+  check?.kill(9);
   fs.rmSync(plan.pidfile, { force: true });
   void ctx;
   return 0;

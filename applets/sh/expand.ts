@@ -79,7 +79,11 @@ function ifsFirst(sh: Shell): string {
 
 // ---- Segments ----
 
-async function expandParts(sh: Shell, parts: Part[], inDq: boolean, out: Seg[], atStart: boolean): Promise<void> {
+/**
+ * `splitLiterals`: literal text is split too, as the word of an unquoted
+ * ${x:+word} or ${x:-word} is (`${x:+--opt "$x"}` gives two fields).
+ */
+async function expandParts(sh: Shell, parts: Part[], inDq: boolean, out: Seg[], atStart: boolean, splitLiterals = false): Promise<void> {
   for (let i = 0; i < parts.length; i++) {
     const p = parts[i];
     switch (p.k) {
@@ -92,7 +96,7 @@ async function expandParts(sh: Shell, parts: Part[], inDq: boolean, out: Seg[], 
             s = t[1];
           }
         }
-        if (s) out.push({ s, q: inDq, sp: false });
+        if (s) out.push({ s, q: inDq, sp: splitLiterals && !inDq });
         break;
       }
       case "sq":
@@ -169,12 +173,12 @@ async function expandParam(sh: Shell, p: Extract<Part, { k: "param" }>, inDq: bo
           const v = await expandString(sh, p.arg!, inDq);
           sh.set(name, v);
           out.push({ s: v, q: inDq, sp: !inDq });
-        } else await expandParts(sh, p.arg!.parts, inDq, out, false);
+        } else await expandParts(sh, p.arg!.parts, inDq, out, false, true);
         return;
       }
       break;
     case "+":
-      if (!unset) await expandParts(sh, p.arg!.parts, inDq, out, false);
+      if (!unset) await expandParts(sh, p.arg!.parts, inDq, out, false, true);
       return;
     case "?":
       if (unset) {

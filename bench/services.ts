@@ -1,0 +1,174 @@
+// The service manager's bench (`bun bench/run.ts services`): bringing up a
+// runlevel of 30 trivial services (each a backgrounded daemon with a pidfile,
+// through start-stop-daemon) with `openrc`, in series and with rc_parallel,
+// against the same services started by plain busybox sh scripts with
+// busybox's start-stop-daemon (Debian's openrc is not installed by
+// build/setup-host; it would be the better oracle). And the memory of one
+// supervise-daemon, per supervised service, against a busybox sh respawn loop.
+//
+// Everything runs in a private pid + mount namespace (as the integration
+// tests do): /etc is a fixture, /run a tmpfs, and every daemon dies with it.
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+/** A row of the report (the shape bench/run.ts prints). */
+export interface ServiceRow {
+  section: string;
+  name: string;
+  unit: "ms" | "MiB";
+  pika?: number;
+  busybox?: number;
+  maxRatio?: number;
+  note?: string;
+  noRatio?: boolean;
+  error?: string;
+}
+
+const SERVICES = 30;
+const SUPERVISED = 10;
+const TOOLS = ["openrc", "openrc-run", "rc-service", "rc-status", "start-stop-daemon", "supervise-daemon"];
+const name = (i: number) => `svc${String(i).padStart(2, "0")}`;
+
+function unavailable(): string | undefined {
+  if (process.getuid?.() !== 0) return "needs root (unshare --mount)";
+  const r = spawnSync("unshare", ["--pid", "--fork", "--mount", "--mount-proc", "--kill-child", "/bin/true"]);
+  return r.status === 0 ? undefined : "unshare --pid --mount is unavailable";
+}
+
+/** /etc with the 30 init scripts in runlevel "bench", the supervised ones in "supervised"; a bin/ of pika's tools; the busybox scripts. */
+function fixture(pika: string, busybox: string): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "pika-bench-services-"));
+  const etc = path.join(root, "etc");
+  for (const d of ["init.d", "conf.d", "runlevels/bench", "runlevels/supervised"]) fs.mkdirSync(path.join(etc, d), { recursive: true });
+  for (const f of ["passwd", "group"]) fs.copyFileSync(`/etc/${f}`, path.join(etc, f));
+  fs.writeFileSync(path.join(etc, "rc.conf"), "");
+  fs.mkdirSync(path.join(root, "bin"));
+  for (const t of TOOLS) fs.symlinkSync(pika, path.join(root, "bin", t));
+  fs.mkdirSync(path.join(root, "bb"));
+  for (let i = 1; i <= SERVICES; i++) {
+    const n = name(i);
+    fs.writeFileSync(path.join(etc, "init.d", n), `#!/sbin/openrc-run
+command=/bin/sleep
+command_args=1000
+command_background=yes
+pidfile=/run/${n}.pid
+`, { mode: 0o755 });
+    fs.symlinkSync(`/etc/init.d/${n}`, path.join(etc, "runlevels/bench", n));
+    // The same service as a plain script: what an init script boils down to.
+    fs.writeFileSync(path.join(root, "bb", n), `${busybox} start-stop-daemon -S -b -m -p /run/${n}.pid -x /bin/sleep -- 1000\n`);
+  }
+  for (let i = 1; i <= SUPERVISED; i++) {
+    const n = `sup${String(i).padStart(2, "0")}`;
+    fs.writeFileSync(path.join(etc, "init.d", n), `#!/sbin/openrc-run
+supervisor=supervise-daemon
+command=/bin/sleep
+command_args=1000
+`, { mode: 0o755 });
+    fs.symlinkSync(`/etc/init.d/${n}`, path.join(etc, "runlevels/supervised", n));
+  }
+  return root;
+}
+
+function inNamespace(root: string, script: string): { out: string; err: string; status: number | null } {
+  const text = `set -u
+mount --make-rprivate / 2>/dev/null
+mount --bind ${root}/etc /etc && mount -t tmpfs tmpfs /run || exit 99
+export PATH=${root}/bin:/usr/bin:/bin LANG=C
+${script}`;
+  const r = spawnSync("unshare", ["--pid", "--fork", "--mount", "--mount-proc", "--kill-child", "bash", "--norc", "--noprofile", "-c", text], {
+    encoding: "utf8",
+    timeout: 600_000,
+    killSignal: "SIGKILL",
+    env: { PATH: "/usr/bin:/bin" },
+  });
+  return { out: r.stdout, err: r.stderr, status: r.status };
+}
+
+// One measured bring-up: everything stopped first (the daemons by their
+// pidfiles; the state cleared but the deptree cache kept, as after a boot).
+const TIMING_SH = (runs: number, busybox: string, root: string) => `
+reset() {
+	for f in /run/svc*.pid; do [ -e "$f" ] && kill "$(cat "$f")" 2>/dev/null; rm -f "$f"; done
+	rm -rf /run/openrc/started /run/openrc/starting /run/openrc/daemons /run/openrc/options /run/openrc/failed
+	while [ -n "$(ls /proc | while read p; do case $p in *[!0-9]*) ;; *) [ "$(cat /proc/$p/comm 2>/dev/null)" = sleep ] && echo $p ;; esac; done)" ]; do sleep 0.05; done
+}
+ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
+check() { n=$(ls /run/svc*.pid 2>/dev/null | wc -l); [ "$n" = ${SERVICES} ] || echo "ERROR $1: $n of ${SERVICES} services up"; }
+echo 'rc_parallel="NO"' > /etc/rc.conf; openrc bench >/dev/null; reset   # fills the deptree cache
+for run in $(seq ${runs}); do
+	echo 'rc_parallel="NO"' > /etc/rc.conf
+	t=$(date +%s%N); openrc bench >/dev/null; echo "T pika-series $(ms $t)"; check pika-series; reset
+	echo 'rc_parallel="YES"' > /etc/rc.conf
+	t=$(date +%s%N); openrc bench >/dev/null; echo "T pika-parallel $(ms $t)"; check pika-parallel; reset
+	t=$(date +%s%N); for s in ${root}/bb/svc*; do ${busybox} sh "$s"; done; echo "T bb-series $(ms $t)"; check bb-series; reset
+	t=$(date +%s%N); for s in ${root}/bb/svc*; do ${busybox} sh "$s" & done; wait; echo "T bb-parallel $(ms $t)"; check bb-parallel; reset
+done
+`;
+
+// Supervisors' memory: pika's supervise-daemon, one per service, and a
+// busybox sh respawn loop doing the same job for one command.
+const MEMORY_SH = (busybox: string) => `
+kb() { ${busybox} awk -v f="$2:" '$1 == f { print $2 }' /proc/$1/smaps_rollup; }
+openrc supervised >/dev/null || echo "ERROR openrc supervised failed"
+for p in /run/supervise-sup*.pid; do
+	s=$(cat $p); echo "M pika-rss $(kb $s Rss)"; echo "M pika-pss $(kb $s Pss)"; echo "M pika-anon $(kb $s Anonymous)"
+done
+${busybox} sh -c 'while :; do /bin/sleep 1000; done' & loop=$!
+for i in $(seq 50); do [ -n "$(ls /proc/$loop/task/*/children 2>/dev/null | xargs cat 2>/dev/null)" ] && break; sleep 0.1; done
+echo "M bb-rss $(kb $loop Rss)"; echo "M bb-pss $(kb $loop Pss)"; echo "M bb-anon $(kb $loop Anonymous)"
+`;
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+function values(out: string, tag: "T" | "M"): Map<string, number[]> {
+  const m = new Map<string, number[]>();
+  for (const line of out.split("\n")) {
+    const f = line.split(" ");
+    if (f[0] !== tag || f.length !== 3 || !/^\d+$/.test(f[2])) continue;
+    m.set(f[1], [...(m.get(f[1]) ?? []), Number(f[2])]);
+  }
+  return m;
+}
+
+export function serviceRows(o: { hostPika: string; busybox: string; runs: number }): ServiceRow[] {
+  const section = "services";
+  const series = `runlevel of ${SERVICES} services, in series`;
+  const parallel = `runlevel of ${SERVICES} services, rc_parallel=YES`;
+  const memory = "memory per supervised service (supervise-daemon RSS)";
+  const memoryPss = "memory per supervised service (supervise-daemon PSS)";
+  const memoryAnon = "memory per supervised service (supervise-daemon anonymous: heap, stacks)";
+  const skip = unavailable();
+  if (skip) return [series, parallel, memory].map((n) => ({ section, name: n, unit: n === memory ? "MiB" : "ms", error: skip }));
+  const root = fixture(o.hostPika, o.busybox);
+  try {
+    const runs = Math.max(3, Math.min(o.runs, 9));
+    const t = inNamespace(root, TIMING_SH(runs, o.busybox, root));
+    const errors = [...t.out.matchAll(/^ERROR (.*)$/gm)].map((m) => m[1]);
+    const times = values(t.out, "T");
+    const err = t.status !== 0 ? `exit ${t.status}: ${t.err.trim().split("\n").slice(-1)[0]}` : errors[0];
+    const note = `median of ${runs} runs; busybox: the same daemons started by busybox sh scripts with busybox start-stop-daemon (Debian's openrc is not installed); goal <= 1.0x openrc`;
+    const row = (n: string, p: string, b: string): ServiceRow => ({
+      section, name: n, unit: "ms", note, error: err,
+      pika: times.get(p) && median(times.get(p)!), busybox: times.get(b) && median(times.get(b)!),
+    });
+    const rows = [row(series, "pika-series", "bb-series"), row(parallel, "pika-parallel", "bb-parallel")];
+
+    const m = inNamespace(root, MEMORY_SH(o.busybox));
+    const mem = values(m.out, "M");
+    const mErr = m.status !== 0 ? `exit ${m.status}` : [...m.out.matchAll(/^ERROR (.*)$/gm)].map((x) => x[1])[0];
+    const mib = (k: string) => (mem.get(k)?.length ? mem.get(k)!.reduce((a, b) => a + b, 0) / mem.get(k)!.length / 1024 : undefined);
+    const count = mem.get("pika-rss")?.length ?? 0;
+    const memNote = `mean of ${count} supervisors, one process per service (goal: one for all); busybox: a busybox sh respawn loop`;
+    rows.push({ section, name: memory, unit: "MiB", pika: mib("pika-rss"), busybox: mib("bb-rss"), note: memNote, error: mErr ?? (count ? undefined : "no supervisor found") });
+    rows.push({ section, name: memoryPss, unit: "MiB", pika: mib("pika-pss"), busybox: mib("bb-pss"), note: "proportional: the shared pages of pika's binary divided among its processes", error: mErr });
+    rows.push({ section, name: memoryAnon, unit: "MiB", pika: mib("pika-anon"), busybox: mib("bb-anon"), note: "what each supervisor costs on its own; the rest is the executable's pages", error: mErr });
+    return rows;
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
