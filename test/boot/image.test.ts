@@ -1,13 +1,14 @@
 // Boot tests of the images people flash: the x86_64 disk through its own boot
 // loaders (BIOS: syslinux, UEFI: systemd-boot on OVMF; no -kernel), the
 // qemu-aarch64 recipe's initramfs, and a Raspberry Pi 3 from the kernel, device
-// tree and initramfs read back out of the SD card image's FAT partition.
-import { spawn } from "node:child_process";
+// tree and initramfs read back out of the SD card image's FAT partition; and
+// the squashfs root mode, whose /data partition must survive a reboot.
+import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { fatRead } from "../../build/fat.ts";
-import { buildImage, FIRST_PARTITION, pikaFor } from "../helpers/image.ts";
+import { buildImage, extractPartition, FIRST_PARTITION, gptPartitions, pikaFor } from "../helpers/image.ts";
 
 const INITTAB = `
 ::sysinit:/bin/echo PIKA-IMAGE-TEST sysinit ran
@@ -77,6 +78,81 @@ describe.runIf(fs.existsSync(pikaFor("x86_64")))("x86_64 disk image (no -kernel)
     expect(r.console).toContain("EFI stub");
     expectPoweroff(r, "x86_64");
   }, 300_000);
+});
+
+// Run twice from one disk: the first boot writes /data/marker and a file under
+// /etc, then reboots (QEMU without -no-reboot restarts the machine); the second
+// finds the marker but not the /etc file (that lived in the tmpfs overlay).
+const SQUASHFS_CHECK = `
+echo "SQ-ROOT-FS $(grep ' / ' /proc/mounts | cut -d' ' -f3)"
+echo "SQ-LOWER $(grep ' /media/root-ro ' /proc/mounts | cut -d' ' -f3,4 | cut -d, -f1)"
+echo "SQ-DATA $(grep ' /data ' /proc/mounts | cut -d' ' -f1,3)"
+if touch /media/root-ro/probe 2>/dev/null; then echo SQ-LOWER-WRITABLE; else echo SQ-LOWER-READONLY; fi
+if [ -e /etc/volatile ]; then echo SQ-ETC-KEPT; fi
+if [ -f /data/marker ]; then
+  echo "SQ-SECOND-BOOT found $(cat /data/marker)"
+  poweroff
+else
+  echo written-on-first-boot > /data/marker
+  touch /etc/volatile && echo SQ-OVERLAY-WRITABLE
+  echo SQ-FIRST-BOOT
+  reboot
+fi
+`;
+
+const SQUASHFS_RECIPE = `
+board: x86_64
+outputs: [disk]
+hostname: sqtest
+kernel:
+  cmdline: console=ttyS0 panic=-1
+root:
+  mode: squashfs
+  data_size: 16M
+files:
+  - path: /etc/inittab
+    content: |
+      ::wait:/bin/sh /etc/sqcheck.sh
+  - path: /etc/sqcheck.sh
+    content: |${SQUASHFS_CHECK.replace(/\n/g, "\n      ")}
+`;
+
+describe.runIf(fs.existsSync(pikaFor("x86_64")))("x86_64 disk image, squashfs root", () => {
+  it("boots a read-only squashfs root under an overlay, and keeps /data across a reboot", async () => {
+    const b = await buildImage("sq", SQUASHFS_RECIPE, "x86_64");
+    const disk = path.join(b.dir, "sq.img");
+    const parts = gptPartitions(disk);
+    expect(parts.map((p) => p.name)).toEqual(["pika-boot", "pika-root", "pika-data"]);
+    expect(parts[2].size).toBe(16 << 20);
+    const m = JSON.parse(fs.readFileSync(`${disk}.manifest.json`, "utf8"));
+    expect(m.totals.squashfs).toBeGreaterThan(0);
+    expect(m.packages).toHaveProperty(["squashfs-tools (host)"]);
+
+    // No -no-reboot and no snapshot: the guest's reboot restarts it on the same, written, disk.
+    const r = await qemu([...X86.filter((a) => a !== "-no-reboot"), "-drive", `file=${disk},format=raw`], 600_000);
+    const firstBoot = r.console.indexOf("SQ-FIRST-BOOT");
+    const secondBoot = r.console.indexOf("SQ-SECOND-BOOT");
+    expect(firstBoot).toBeGreaterThan(0);
+    expect(secondBoot).toBeGreaterThan(firstBoot);
+    expect(r.console).toContain("preinit: root: squashfs /dev/sda2 read-only, with a tmpfs overlay");
+    expect(r.console).toMatch(/^SQ-ROOT-FS overlay$/m);
+    expect(r.console).toMatch(/^SQ-LOWER squashfs ro$/m);
+    expect(r.console).toMatch(/^SQ-DATA \/dev\/sda3 ext4$/m);
+    expect(r.console).not.toContain("SQ-LOWER-WRITABLE");
+    expect(r.console.match(/^SQ-LOWER-READONLY$/gm)).toHaveLength(2);
+    expect(r.console).toContain("SQ-OVERLAY-WRITABLE");
+    expect(r.console).toMatch(/^SQ-SECOND-BOOT found written-on-first-boot$/m);
+    expect(r.console).not.toContain("SQ-ETC-KEPT");
+    expect(r.console).not.toMatch(/Kernel panic/);
+    expect(r.timedOut).toBe(false);
+    expect(r.exitCode).toBe(0);
+
+    // The marker is on the disk itself, in a data filesystem the shutdown left clean.
+    const data = path.join(b.dir, "data.ext4");
+    extractPartition(disk, parts[2], data);
+    execFileSync("e2fsck", ["-fn", data], { stdio: "pipe" });
+    expect(execFileSync("debugfs", ["-R", "cat /marker", data], { stdio: ["ignore", "pipe", "ignore"] }).toString()).toBe("written-on-first-boot\n");
+  }, 900_000);
 });
 
 describe.runIf(fs.existsSync(pikaFor("aarch64")))("aarch64 images", () => {

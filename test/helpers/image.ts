@@ -36,3 +36,39 @@ export async function buildImage(name: string, recipe: string, arch: "x86_64" | 
 
 /** The byte offset of the first partition (the builders align it to 1 MiB). */
 export const FIRST_PARTITION = 1048576;
+
+export interface GptEntry {
+  name: string;
+  /** Byte offset and length on the disk. */
+  offset: number;
+  size: number;
+}
+
+/** The partitions of a GPT disk image, read from its primary table (LBA 2 on). */
+export function gptPartitions(disk: string): GptEntry[] {
+  const fd = fs.openSync(disk, "r");
+  try {
+    const table = Buffer.alloc(128 * 128);
+    fs.readSync(fd, table, 0, table.length, 1024);
+    const out: GptEntry[] = [];
+    for (let o = 0; o < table.length && table.readBigUInt64LE(o + 32) !== 0n; o += 128) {
+      const first = Number(table.readBigUInt64LE(o + 32)), last = Number(table.readBigUInt64LE(o + 40));
+      out.push({ name: table.subarray(o + 56, o + 128).toString("utf16le").replace(/\0.*$/s, ""), offset: first * 512, size: (last - first + 1) * 512 });
+    }
+    return out;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Copies one partition of a disk image out into its own file. */
+export function extractPartition(disk: string, p: GptEntry, dest: string): void {
+  const buf = Buffer.alloc(p.size);
+  const fd = fs.openSync(disk, "r");
+  try {
+    fs.readSync(fd, buf, 0, p.size, p.offset);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.writeFileSync(dest, buf);
+}
