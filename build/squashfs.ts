@@ -27,7 +27,7 @@ import { tarEntries } from "./tar.ts";
 export const SQUASHFS_TOOLS = ["squashfs-tools", "e2fsprogs"];
 export const ROOT_LABEL = "pika-root";
 export const DATA_LABEL = "pika-data";
-/** Where the layers stay visible after the switch (Raspberry Pi OS's overlayroot uses the same names). */
+/** The data mount point, and where the layers stay visible after the switch (named as Ubuntu's overlayroot names them). */
 const LAYER_DIRS = ["/data", "/media/root-ro", "/media/root-rw"];
 
 /** What the early initramfs loads: the root's filesystems, and the disk drivers of each architecture. */
