@@ -10,8 +10,8 @@
 //   initramfs  <name>.initramfs.cpio.gz + <name>.vmlinuz (for qemu -kernel/-initrd)
 //   disk       <name>.img: x86_64 GPT disk, BIOS (syslinux) and UEFI (systemd-boot)
 //   sdcard     <name>.sdcard.img: Raspberry Pi MBR card with the firmware
-// (with root.mode squashfs, both also get root and data partitions: build/squashfs.ts)
 //   oci        <name>.oci/ (image layout) and <name>.oci.tar (docker load)
+// With root.mode squashfs, disk and sdcard also get root and data partitions (build/squashfs.ts).
 // Each image gets <image>.manifest.json next to it.
 import * as fs from "node:fs";
 import * as path from "node:path";
