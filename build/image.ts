@@ -11,6 +11,7 @@
 //   disk       <name>.img: x86_64 GPT disk, BIOS (syslinux) and UEFI (systemd-boot)
 //   sdcard     <name>.sdcard.img: Raspberry Pi MBR card with the firmware
 //   oci        <name>.oci/ (image layout) and <name>.oci.tar (docker load)
+// With root.mode squashfs, disk and sdcard also get root and data partitions (build/squashfs.ts).
 // Each image gets <image>.manifest.json next to it.
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -31,7 +32,7 @@ import { rootfsEntries } from "./rootfs.ts";
 import { prepare, type Toolchain } from "./toolchain.ts";
 import { buildSdcard } from "./rpi.ts";
 import { buildOci } from "./oci.ts";
-import { buildSquashfsParts } from "./squashfs.ts";
+import { buildSquashfsParts, SQUASHFS_TOOLS } from "./squashfs.ts";
 import type { CpioEntry } from "./cpio.ts";
 
 let label = "image";
@@ -59,7 +60,7 @@ export function debVersion(root: string): [string, string] {
 }
 
 /** Versions of host tools whose code ends up in the image (boot sectors, loaders) or shapes it. */
-async function hostToolVersions(names: string[]): Promise<Record<string, string>> {
+export async function hostToolVersions(names: string[]): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const n of names) {
     out[`${n} (host)`] = (await run("dpkg-query", ["-W", "-f=${Version}", n], { what: `read the version of Debian package ${n} (run build/setup-host)` })).trim();
@@ -105,18 +106,9 @@ async function outputInitramfs(b: Build): Promise<void> {
 async function outputDisk(b: Build): Promise<void> {
   const r = b.recipe;
   const cmdline = [...b.cmdline];
-  let initrd: Uint8Array;
-  let rootParts: { file: string; name: string; sectors?: number }[] = [];
-  let rootManifest: ManifestFile[] = rootfsFiles(b.entries);
-  if (r.root.mode === "squashfs") {
-    const sq = await buildSquashfsParts(b);
-    initrd = sq.initramfs;
-    rootParts = sq.parts;
-    cmdline.push(...sq.cmdline);
-    rootManifest = [...rootManifest, ...sq.manifest];
-  } else {
-    initrd = b.initramfs();
-  }
+  const sq = r.root.mode === "squashfs" ? await buildSquashfsParts(b, { type: "gpt" }) : undefined;
+  if (sq) cmdline.push(...sq.cmdline);
+  const initrd = sq?.initramfs ?? b.initramfs();
   const sdBoot = await debianPackage("systemd-boot-efi", "amd64");
   const options = cmdline.join(" ");
   const files: FatFile[] = [
@@ -140,10 +132,10 @@ async function outputDisk(b: Build): Promise<void> {
   const gptmbr = fs.readFileSync("/usr/lib/syslinux/mbr/gptmbr.bin");
   await timedStep("disk image (GPT)", () => writeGptDisk(image, [
     { file: fat, name: "pika-boot", gptType: GPT_TYPE.esp, boot: true },
-    ...rootParts,
+    ...(sq?.parts ?? []),
   ], { seed: `pika/${r.name}`, bootCode: gptmbr }));
-  await manifest(b, image, [...bootFiles(files), ...rootManifest], {
-    ...debPkg(sdBoot), ...(await hostToolVersions(["syslinux", "syslinux-common", "mtools", "dosfstools"])),
+  await manifest(b, image, [...bootFiles(files), ...rootfsFiles(b.entries), ...(sq?.manifest ?? [])], {
+    ...debPkg(sdBoot), ...(await hostToolVersions(["syslinux", "syslinux-common", "mtools", "dosfstools", ...(sq ? SQUASHFS_TOOLS : [])])),
   });
 }
 

@@ -14,7 +14,7 @@ export interface ManifestFile {
   part: string;
 }
 
-export type Part = "kernel" | "dtbs" | "modules" | "firmware" | "bootloader" | "pika" | "musl" | "libstdc++" | "initramfs" | "other";
+export type Part = "kernel" | "dtbs" | "modules" | "firmware" | "bootloader" | "pika" | "musl" | "libstdc++" | "initramfs" | "squashfs" | "data" | "other";
 
 /** Which part of the system a root filesystem path belongs to. */
 export function rootfsPart(p: string): Part {

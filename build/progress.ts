@@ -1,6 +1,7 @@
 // Progress lines on stderr, and running host tools with errors that say what
 // was being attempted (stdout stays free for the paths the CLI prints).
 import { spawn } from "node:child_process";
+import * as fs from "node:fs";
 
 export function progress(message: string): void {
   process.stderr.write(`[toolchain] ${message}\n`);
@@ -20,20 +21,24 @@ export interface RunOptions {
   /** What the command is for, e.g. "download musl:arm64"; used in errors. */
   what: string;
   env?: NodeJS.ProcessEnv;
+  /** A file to give the command as its standard input. */
+  stdin?: string;
 }
 
 /** Runs a command to completion; resolves to its stdout, rejects with a clear message. */
 export function run(cmd: string, args: string[], opts: RunOptions): Promise<string> {
   return new Promise((resolve, reject) => {
+    const input = opts.stdin === undefined ? "ignore" : fs.openSync(opts.stdin, "r");
     const child = spawn(cmd, args, {
       cwd: opts.cwd,
       env: opts.env ?? process.env,
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: [input, "pipe", "pipe"],
     });
+    if (typeof input === "number") fs.closeSync(input);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on("data", (b: Buffer) => out.push(b));
-    child.stderr.on("data", (b: Buffer) => err.push(b));
+    child.stdout!.on("data", (b: Buffer) => out.push(b));
+    child.stderr!.on("data", (b: Buffer) => err.push(b));
     child.on("error", (e: NodeJS.ErrnoException) => {
       const hint = e.code === "ENOENT" ? " (not installed? run build/setup-host)" : "";
       reject(new Error(`${opts.what}: cannot run '${cmd}'${hint}: ${e.message}`));

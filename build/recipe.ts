@@ -155,7 +155,9 @@ export function parseRecipe(text: string, file: string): Recipe {
     if (o === "disk" && board !== "x86_64") c.fail(at(["outputs", i]), `outputs[${i}]`, `disk is for the x86_64 board, not ${board} (use sdcard on a Pi)`);
   });
   const mode = (raw.root?.mode ?? "ram") as RootMode;
-  if (mode === "squashfs" && !outputs.includes("disk")) c.fail(at(["root", "mode"]), "root.mode", "squashfs needs a disk output (the x86_64 disk image)");
+  if (mode === "squashfs" && !outputs.includes("disk") && !outputs.includes("sdcard")) {
+    c.fail(at(["root", "mode"]), "root.mode", "squashfs needs a disk or sdcard output (its partitions live on the disk image or SD card)");
+  }
   if (raw.root?.data_size && mode !== "squashfs") c.fail(at(["root", "data_size"]), "root.data_size", "only a squashfs root has a data partition");
   const users = (raw.users ?? []) as Record<string, any>[];
   const seen = new Set<string>();

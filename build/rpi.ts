@@ -2,14 +2,19 @@
 // raspi-firmware (the GPU boot stages: bootcode.bin, start*.elf, fixup*.dat),
 // the board's device trees from Debian's arm64 kernel, config.txt,
 // cmdline.txt, the kernel and the initramfs. The firmware reads only MBR.
+// In squashfs root mode the card also holds the root and data partitions (2, 3).
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { debianPackage } from "./debian.ts";
 import { writeMbrDisk } from "./disk.ts";
 import { makeFat, type FatFile } from "./fat.ts";
-import { debVersion, manifest, timedStep, type Build } from "./image.ts";
+import { debVersion, hostToolVersions, manifest, timedStep, type Build } from "./image.ts";
 import { bootFiles, rootfsFiles } from "./manifest.ts";
 import type { Board } from "./recipe.ts";
+import { buildSquashfsParts, SQUASHFS_TOOLS } from "./squashfs.ts";
+
+/** The card's MBR disk signature ("PIKA"): squashfs mode finds its partitions by it. */
+const SIGNATURE = 0x50494b41;
 
 interface PiBoard {
   /** Upstream device tree names (config.txt upstream_kernel=1 makes the firmware use these). */
@@ -47,13 +52,15 @@ export async function buildSdcard(b: Build): Promise<void> {
   const fw = await debianPackage("raspi-firmware", "arm64");
   const fwDir = path.join(fw, "usr/lib/raspi-firmware");
   const dtbDir = path.join(b.tc.kernel.dtbDir!, "broadcom");
+  const sq = r.root.mode === "squashfs" ? await buildSquashfsParts(b, { type: "mbr", signature: SIGNATURE }) : undefined;
+  const cmdline = [...b.cmdline, ...(sq?.cmdline ?? [])];
   const files: FatFile[] = [
     ...pi.firmware.map((f) => ({ path: `/${f}`, source: path.join(fwDir, f) })),
     ...pi.dtbs.map((d) => ({ path: `/${d}`, source: path.join(dtbDir, d) })),
     { path: "/config.txt", data: Buffer.from(configTxt(r.board)) },
-    { path: "/cmdline.txt", data: Buffer.from(b.cmdline.join(" ") + "\n") },
+    { path: "/cmdline.txt", data: Buffer.from(cmdline.join(" ") + "\n") },
     { path: "/vmlinuz", source: b.tc.kernel.vmlinuz },
-    { path: "/initramfs.gz", data: b.initramfs() },
+    { path: "/initramfs.gz", data: sq?.initramfs ?? b.initramfs() },
   ];
   for (const f of files) if (f.source && !fs.existsSync(f.source)) throw new Error(`sdcard: ${f.source} is missing from its Debian package`);
   const fat = path.join(b.tmp, "boot.img");
@@ -63,7 +70,9 @@ export async function buildSdcard(b: Build): Promise<void> {
     makeFat(fat, sizeMiB, files, { label: "PIKA-BOOT", volumeId: "50494b42", tmp: path.join(b.tmp, "fat") }));
   const image = path.join(b.out, `${r.name}.sdcard.img`);
   await timedStep("SD card image (MBR)", () =>
-    writeMbrDisk(image, [{ file: fat, name: "boot", mbrType: 0x0c, boot: true }], { signature: 0x50494b41, powerOfTwo: true }));
+    writeMbrDisk(image, [{ file: fat, name: "boot", mbrType: 0x0c, boot: true }, ...(sq?.parts ?? [])], { signature: SIGNATURE, powerOfTwo: true }));
   const [name, version] = debVersion(fw);
-  await manifest(b, image, [...bootFiles(files), ...rootfsFiles(b.entries)], { [name]: version });
+  await manifest(b, image, [...bootFiles(files), ...rootfsFiles(b.entries), ...(sq?.manifest ?? [])], {
+    [name]: version, ...(sq ? await hostToolVersions(SQUASHFS_TOOLS) : {}),
+  });
 }

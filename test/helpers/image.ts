@@ -36,3 +36,56 @@ export async function buildImage(name: string, recipe: string, arch: "x86_64" | 
 
 /** The byte offset of the first partition (the builders align it to 1 MiB). */
 export const FIRST_PARTITION = 1048576;
+
+export interface PartitionEntry {
+  /** Byte offset and length on the disk. */
+  offset: number;
+  size: number;
+}
+
+export interface GptEntry extends PartitionEntry {
+  name: string;
+}
+
+/** The partitions of a GPT disk image, read from its primary table (LBA 2 on). */
+export function gptPartitions(disk: string): GptEntry[] {
+  const fd = fs.openSync(disk, "r");
+  try {
+    const table = Buffer.alloc(128 * 128);
+    fs.readSync(fd, table, 0, table.length, 1024);
+    const out: GptEntry[] = [];
+    for (let o = 0; o < table.length && table.readBigUInt64LE(o + 32) !== 0n; o += 128) {
+      const first = Number(table.readBigUInt64LE(o + 32)), last = Number(table.readBigUInt64LE(o + 40));
+      out.push({ name: table.subarray(o + 56, o + 128).toString("utf16le").replace(/\0.*$/s, ""), offset: first * 512, size: (last - first + 1) * 512 });
+    }
+    return out;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** The primary partitions of an MBR disk image, with their type bytes. */
+export function mbrPartitions(disk: string): (PartitionEntry & { type: number })[] {
+  const fd = fs.openSync(disk, "r");
+  const mbr = Buffer.alloc(512);
+  try {
+    fs.readSync(fd, mbr, 0, 512, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return [0, 1, 2, 3].map((i) => mbr.subarray(446 + 16 * i, 462 + 16 * i))
+    .filter((e) => e[4] !== 0)
+    .map((e) => ({ type: e[4], offset: e.readUInt32LE(8) * 512, size: e.readUInt32LE(12) * 512 }));
+}
+
+/** Copies one partition of a disk image out into its own file. */
+export function extractPartition(disk: string, p: PartitionEntry, dest: string): void {
+  const buf = Buffer.alloc(p.size);
+  const fd = fs.openSync(disk, "r");
+  try {
+    fs.readSync(fd, buf, 0, p.size, p.offset);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.writeFileSync(dest, buf);
+}

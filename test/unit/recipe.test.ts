@@ -83,11 +83,26 @@ describe("recipe validation", () => {
   it("checks rules across fields", () => {
     expect(errors("board: x86_64\noutputs: [sdcard]\n")).toEqual(["r.yaml:2: outputs[0]: sdcard is for Raspberry Pi boards, not x86_64"]);
     expect(errors("board: rpi3\noutputs: [disk]\n")[0]).toMatch(/^r\.yaml:2: outputs\[0\]: disk is for the x86_64 board/);
-    expect(errors("board: x86_64\noutputs: [oci]\nroot:\n  mode: squashfs\n")).toEqual([
-      "r.yaml:4: root.mode: squashfs needs a disk output (the x86_64 disk image)",
-    ]);
     expect(errors("board: x86_64\noutputs: [disk]\nfiles:\n  - path: /a\n")).toEqual(["r.yaml:4: files[0]: give exactly one of content or source"]);
     expect(errors("board: x86_64\noutputs: [disk]\nfiles:\n  - path: /a\n    source: nope.txt\n")).toEqual(["r.yaml:5: files[0].source: nope.txt: no such file"]);
+  });
+
+  it("checks the root mode and the data partition size", () => {
+    const sq = parseRecipe("board: x86_64\noutputs: [disk]\nroot:\n  mode: squashfs\n  data_size: 1G\n", "r.yaml");
+    expect(sq.root).toEqual({ mode: "squashfs", dataSizeMiB: 1024 });
+    expect(parseRecipe("board: rpi4\noutputs: [sdcard]\nroot:\n  mode: squashfs\n", "r.yaml").root).toEqual({ mode: "squashfs", dataSizeMiB: 64 });
+    expect(errors("board: x86_64\noutputs: [oci]\nroot:\n  mode: squashfs\n")).toEqual([
+      "r.yaml:4: root.mode: squashfs needs a disk or sdcard output (its partitions live on the disk image or SD card)",
+    ]);
+    expect(errors("board: x86_64\noutputs: [disk]\nroot:\n  mode: ram\n  data_size: 64M\n")).toEqual([
+      "r.yaml:5: root.data_size: only a squashfs root has a data partition",
+    ]);
+    for (const bad of ["64", "0M", "64K", "-1G", "1.5G"]) {
+      expect(errors(`board: x86_64\noutputs: [disk]\nroot:\n  mode: squashfs\n  data_size: ${bad}\n`)).toEqual([
+        expect.stringMatching(/^r\.yaml:5: root\.data_size: .*(is not a size such as 64M or 1G|expected a string, got number)/),
+      ]);
+    }
+    expect(errors("board: x86_64\noutputs: [disk]\nroot:\n  data_size: 64M\n")).toEqual(["r.yaml:4: root.mode: missing required field"]);
   });
 
   it("reports every problem at once, and YAML syntax errors with their line", () => {
