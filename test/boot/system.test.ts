@@ -124,7 +124,8 @@ describe.runIf(fs.existsSync(pikaFor("x86_64")))("x86_64 logins on the serial co
       expect(mods).toMatch(/^virtio_blk +\d+ +1 *$/m);
       expect(mods).toMatch(/^ext4 +\d+ +1 *$/m);
       expect(mods).toMatch(/^live$/m);
-      // devtmpfs makes them root-only; mdev -s applied the recipe's /etc/mdev.conf.
+      // devtmpfs makes them root-only; the recipe's /etc/mdev.conf applied by
+      // mdev -s (ttyS1, there from the start) and by mdev -d (vda, once virtio_blk is in).
       const nodes = await sh("ls -l /dev/vda /dev/ttyS1");
       expect(nodes).toMatch(/^brw-r----- +1 root +disk +\d+, +0 .* \/dev\/vda$/m);
       expect(nodes).toMatch(/^crw-rw---- +1 root +dialout +4, +65 .* \/dev\/ttyS1$/m);
