@@ -218,7 +218,7 @@ async function hotplug(ctx: Context, env: Record<string, string | undefined>, ru
 }
 
 /** A uevent datagram: "ACTION@DEVPATH\0KEY=VALUE\0...", as the environment it stands for. */
-export function parseUevent(data: Buffer): Record<string, string> | undefined {
+function parseUevent(data: Buffer): Record<string, string> | undefined {
   const [head, ...fields] = data.toString("latin1").split("\0");
   if (!head.includes("@")) return undefined; // not from the kernel (udevd's "libudev" messages)
   const env: Record<string, string> = {};

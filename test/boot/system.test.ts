@@ -89,7 +89,6 @@ function shell(c: SerialConsole, prompt: RegExp) {
     const out = (await c.expect(new RegExp(`^([^]*?)<${n + 1000}>\n`, "m")))[1];
     await c.expect(prompt);
     return out.replace(/\x1b\[[\d;]*m/g, ""); // ls colours names on a terminal
-
   };
 }
 
@@ -107,53 +106,56 @@ async function logIn(c: SerialConsole, user: string, password: string, verdict: 
 describe.runIf(fs.existsSync(pikaFor("x86_64")))("x86_64 logins on the serial console (recipe images, QEMU)", () => {
   it("getty and login: wrong password refused, user session (modules, mdev, syslog), root powers off cleanly", async () => {
     const img = await recipeImage("login", fs.readFileSync(LOGIN_RECIPE, "utf8"));
-    // An ext4 disk owned by alice, mounted on /mnt by fstab once the modules are in.
-    const disk = path.join(img.dir, "disk.img");
-    const mk = spawnSync("mke2fs", ["-q", "-t", "ext4", "-E", "root_owner=1000:1000", "-F", disk, "16M"], { encoding: "utf8" });
-    expect(mk.stderr).toBe("");
-    const c = new SerialConsole({ machine: "x86_64", kernel: img.kernel, initrd: img.initrd, extra: ["-drive", `file=${disk},format=raw,if=virtio`] });
     try {
-      expect(await logIn(c, "alice", "not-the-password", /^Login incorrect$/m)).toBeGreaterThanOrEqual(MIN_FAIL_DELAY_MS);
-      // login asks again itself, as BusyBox's does.
-      await logIn(c, "alice", ALICE_PW, /^logintest:~\$ $/m);
-      const sh = shell(c, /^logintest:~\$ $/m);
-      expect(await sh("id")).toMatch(/^uid=1000\(alice\) gid=1000\(alice\) groups=1000\(alice\)$/m);
-      // Loaded at boot by the modules service from /etc/modules, the modules the recipe shipped.
-      const mods = await sh("lsmod; cat /sys/module/virtio_blk/initstate");
-      // Used once each: the disk is mounted.
-      expect(mods).toMatch(/^virtio_blk +\d+ +1 *$/m);
-      expect(mods).toMatch(/^ext4 +\d+ +1 *$/m);
-      expect(mods).toMatch(/^live$/m);
-      // devtmpfs makes them root-only; the recipe's /etc/mdev.conf applied by
-      // mdev -s (ttyS1, there from the start) and by mdev -d (vda, once virtio_blk is in).
-      const nodes = await sh("ls -l /dev/vda /dev/ttyS1");
-      expect(nodes).toMatch(/^brw-r----- +1 root +disk +\d+, +0 .* \/dev\/vda$/m);
-      expect(nodes).toMatch(/^crw-rw---- +1 root +dialout +4, +65 .* \/dev\/ttyS1$/m);
-      // The session's terminal became alice's (login), mode 0600.
-      expect(await sh("ls -l /dev/ttyS0")).toMatch(/^crw------- +1 alice +alice +4, +64 .* \/dev\/ttyS0$/m);
-      // syslogd takes the datagram in its own time (logger and logread run inside the shell): ask until it is there.
-      const log = await sh("logger hello-$((40+2)); for i in 1 2 3 4 5 6 7 8 9 10; do logread | grep 'hello-4[2]' && break; sleep 1; done");
-      expect(log).toMatch(/^\w{3} [ \d]\d \d\d:\d\d:\d\d logintest user\.notice alice: hello-42$/m);
-      expect(await sh("grep ' /mnt ' /proc/mounts; echo note-$((2+3)) > /mnt/note")).toMatch(/^\/dev\/vda \/mnt ext4 rw,nosuid,nodev/m);
-      // Only root may bring the system down.
-      expect(await sh("poweroff")).toMatch(/^poweroff: .*(not permitted|EPERM)/m);
-      c.type("exit\r");
-      await logIn(c, "root", ROOT_PW, /^logintest:~# $/m);
-      expect(await shell(c, /^logintest:~# $/m)("id -u")).toMatch(/^0$/m);
-      c.type("poweroff\r");
-      expect(await c.waitExit(180_000)).toBe(0);
+      // An ext4 disk owned by alice, mounted on /mnt by fstab once the modules are in.
+      const disk = path.join(img.dir, "disk.img");
+      const mk = spawnSync("mke2fs", ["-q", "-t", "ext4", "-E", "root_owner=1000:1000", "-F", disk, "16M"], { encoding: "utf8" });
+      expect(mk.stderr).toBe("");
+      const c = new SerialConsole({ machine: "x86_64", kernel: img.kernel, initrd: img.initrd, extra: ["-drive", `file=${disk},format=raw,if=virtio`] });
+      try {
+        expect(await logIn(c, "alice", "not-the-password", /^Login incorrect$/m)).toBeGreaterThanOrEqual(MIN_FAIL_DELAY_MS);
+        // login asks again itself, as BusyBox's does.
+        await logIn(c, "alice", ALICE_PW, /^logintest:~\$ $/m);
+        const sh = shell(c, /^logintest:~\$ $/m);
+        expect(await sh("id")).toMatch(/^uid=1000\(alice\) gid=1000\(alice\) groups=1000\(alice\)$/m);
+        // Loaded at boot by the modules service from /etc/modules, the modules the recipe shipped.
+        const mods = await sh("lsmod; cat /sys/module/virtio_blk/initstate");
+        // Used once each: the disk is mounted.
+        expect(mods).toMatch(/^virtio_blk +\d+ +1 *$/m);
+        expect(mods).toMatch(/^ext4 +\d+ +1 *$/m);
+        expect(mods).toMatch(/^live$/m);
+        // devtmpfs makes them root-only; the recipe's /etc/mdev.conf applied by
+        // mdev -s (ttyS1, there from the start) and by mdev -d (vda, once virtio_blk is in).
+        const nodes = await sh("ls -l /dev/vda /dev/ttyS1");
+        expect(nodes).toMatch(/^brw-r----- +1 root +disk +\d+, +0 .* \/dev\/vda$/m);
+        expect(nodes).toMatch(/^crw-rw---- +1 root +dialout +4, +65 .* \/dev\/ttyS1$/m);
+        // The session's terminal became alice's (login), mode 0600.
+        expect(await sh("ls -l /dev/ttyS0")).toMatch(/^crw------- +1 alice +alice +4, +64 .* \/dev\/ttyS0$/m);
+        // syslogd takes the datagram in its own time (logger and logread run inside the shell): ask until it is there.
+        const log = await sh("logger hello-$((40+2)); for i in 1 2 3 4 5 6 7 8 9 10; do logread | grep 'hello-4[2]' && break; sleep 1; done");
+        expect(log).toMatch(/^\w{3} [ \d]\d \d\d:\d\d:\d\d logintest user\.notice alice: hello-42$/m);
+        expect(await sh("grep ' /mnt ' /proc/mounts; echo note-$((2+3)) > /mnt/note")).toMatch(/^\/dev\/vda \/mnt ext4 rw,nosuid,nodev/m);
+        // Only root may bring the system down.
+        expect(await sh("poweroff")).toMatch(/^poweroff: .*(not permitted|EPERM)/m);
+        c.type("exit\r");
+        await logIn(c, "root", ROOT_PW, /^logintest:~# $/m);
+        expect(await shell(c, /^logintest:~# $/m)("id -u")).toMatch(/^0$/m);
+        c.type("poweroff\r");
+        expect(await c.waitExit(180_000)).toBe(0);
+      } finally {
+        c.kill();
+      }
+      const out = c.output;
+      expect(out).toMatch(/Remounting the root filesystem read-only/);
+      expect(out).toMatch(/Requesting system poweroff/);
+      expect(out).toMatch(/reboot: Power down/);
+      expect(out).not.toMatch(/can't unmount|can't remount|Kernel panic|init: uncaught/);
+      // Unmounted before the power went: the superblock says clean, the file is there.
+      expect(spawnSync("dumpe2fs", ["-h", disk], { encoding: "utf8" }).stdout).toMatch(/^Filesystem state: +clean$/m);
+      expect(spawnSync("debugfs", ["-R", "cat /note", disk], { encoding: "utf8" }).stdout).toBe("note-5\n");
     } finally {
-      c.kill();
+      fs.rmSync(path.dirname(img.dir), { recursive: true, force: true });
     }
-    const out = c.output;
-    expect(out).toMatch(/Remounting the root filesystem read-only/);
-    expect(out).toMatch(/Requesting system poweroff/);
-    expect(out).toMatch(/reboot: Power down/);
-    expect(out).not.toMatch(/can't unmount|can't remount|Kernel panic|init: uncaught/);
-    // Unmounted before the power went: the superblock says clean, the file is there.
-    expect(spawnSync("dumpe2fs", ["-h", disk], { encoding: "utf8" }).stdout).toMatch(/^Filesystem state: +clean$/m);
-    expect(spawnSync("debugfs", ["-R", "cat /note", disk], { encoding: "utf8" }).stdout).toBe("note-5\n");
-    fs.rmSync(path.dirname(img.dir), { recursive: true, force: true });
   }, 900_000);
 
   it("the default recipe keeps root locked: login refuses every password", async () => {
