@@ -31,7 +31,7 @@ export class SerialConsole {
   }
 
   /** Waits until the output since the last match matches `re`; gives the match. */
-  expect(re: RegExp, timeoutMs = 180_000): Promise<RegExpExecArray> {
+  expect(re: RegExp, timeoutMs = 400_000): Promise<RegExpExecArray> {
     return new Promise((resolve, reject) => {
       const check = () => {
         const m = re.exec(this.output.slice(this.seen));
