@@ -16,6 +16,7 @@ export const CRONTABS = "/var/spool/cron/crontabs";
 
 defineApplet({
   name: "crontab",
+  dir: "/usr/bin",
   usage: "[-c DIR] [-u USER] [-ler]|[FILE]",
   summary: "Maintain crontab files for individual users",
   options: ["-c DIR  Crontab directory", "-u USER  User", "-l  List crontab", "-e  Edit crontab", "-r  Delete crontab"],

@@ -192,6 +192,7 @@ function readName(ctx: Context, line: Line, opts: Record<string, any>, hostname:
 
 defineApplet({
   name: "getty",
+  dir: "/sbin",
   usage: "[OPTIONS] BAUD_RATE[,BAUD_RATE]... TTY [TERMTYPE]",
   summary: "Open TTY, prompt for login name, then invoke /bin/login",
   options: [

@@ -13,6 +13,7 @@ function userName(): string {
 
 defineApplet({
   name: "logger",
+  dir: "/usr/bin",
   usage: "[-s] [-t TAG] [-p PRIO] [MESSAGE]",
   summary: "Write MESSAGE (or stdin) to syslog",
   options: [

@@ -16,6 +16,7 @@ function current(): LogBuffer {
 
 defineApplet({
   name: "logread",
+  dir: "/sbin",
   usage: "[-fF]",
   summary: "Show messages in syslogd's circular buffer",
   options: ["-f  Output data as log grows", "-F  Same as -f, but dump buffer first"],

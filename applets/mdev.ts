@@ -5,8 +5,14 @@ import { UsageError } from "../lib/errors.ts";
 import { runCommand } from "../lib/exec.ts";
 import { S_IFBLK, S_IFCHR } from "../lib/fileops.ts";
 import { compileRegex } from "../lib/regex.ts";
-import { makedev, mknod } from "../lib/syscalls.ts";
+import { respawnInBackground } from "../lib/daemon.ts";
+import { LOG_DAEMON, LOG_ERR, LOG_INFO, syslog } from "../lib/syslog.ts";
+import { makedev, mknod, netlinkSenderPort, pollFd, POLLIN, recvDatagram, SOCKADDR_NL_SIZE, ueventSocket } from "../lib/syscalls.ts";
 import { groupByName, userByName } from "../lib/users.ts";
+
+const CONF = "/etc/mdev.conf";
+/** The kernel's uevents are at most a few kB (UEVENT_BUFFER_SIZE is 2 kB of variables). */
+const UEVENT_BUFFER = 16 * 1024;
 
 /** One line of /etc/mdev.conf. */
 interface Rule {
@@ -167,6 +173,11 @@ function scan(): Device[] {
   return out;
 }
 
+/** mdev -s: every device there is now, as if each had just been added. */
+async function coldplug(ctx: Context, rules: Rule[]): Promise<void> {
+  for (const d of scan()) await handle(ctx, d, rules, "add");
+}
+
 /** Hotplug firmware request: copy /lib/firmware/$FIRMWARE into /sys$DEVPATH/data. */
 function loadFirmware(devpath: string, name: string): void {
   const dir = path.join("/sys", devpath);
@@ -190,30 +201,116 @@ function loadFirmware(devpath: string, name: string): void {
   }
 }
 
+/** One hotplug event, from the kernel's environment for it (ACTION, DEVPATH, SUBSYSTEM, MAJOR, ...). */
+async function hotplug(ctx: Context, env: Record<string, string | undefined>, rules: Rule[]): Promise<void> {
+  const { ACTION: action, DEVPATH: devpath, SUBSYSTEM: subsystem = "" } = env;
+  if (!action || !devpath) return;
+  if (subsystem === "firmware" && env.FIRMWARE && action === "add") {
+    loadFirmware(devpath, env.FIRMWARE);
+    return;
+  }
+  const block = subsystem === "block";
+  let dev = deviceAt(path.join("/sys", devpath), block, subsystem);
+  if (!dev && action === "remove" && env.MAJOR && env.MINOR) {
+    dev = { name: env.DEVNAME ?? path.basename(devpath), major: Number(env.MAJOR), minor: Number(env.MINOR), block, subsystem, devpath };
+  }
+  if (dev && (action === "add" || action === "remove")) await handle({ ...ctx, env: { ...ctx.env, ...env } as Record<string, string> }, dev, rules, action);
+}
+
+/** A uevent datagram: "ACTION@DEVPATH\0KEY=VALUE\0...", as the environment it stands for. */
+function parseUevent(data: Buffer): Record<string, string> | undefined {
+  const [head, ...fields] = data.toString("latin1").split("\0");
+  if (!head.includes("@")) return undefined; // not from the kernel (udevd's "libudev" messages)
+  const env: Record<string, string> = {};
+  for (const f of fields) {
+    const eq = f.indexOf("=");
+    if (eq > 0) env[f.slice(0, eq)] = f.slice(eq + 1);
+  }
+  return env.ACTION && env.DEVPATH ? env : undefined;
+}
+
+/** /etc/mdev.conf's rules, parsed again whenever the file changes. */
+function ruleSource(): () => Rule[] {
+  let stamp = "";
+  let rules: Rule[] = [];
+  return () => {
+    let st: fs.Stats | undefined;
+    try {
+      st = fs.statSync(CONF);
+    } catch {}
+    const now = st ? `${st.ino}:${st.mtimeMs}:${st.size}` : "";
+    if (now !== stamp) {
+      stamp = now;
+      rules = parseConf(readText(CONF) ?? "");
+    }
+    return rules;
+  };
+}
+
+/** mdev -d: a coldplug scan, then every uevent the kernel sends, until a signal. */
+async function daemon(ctx: Context, log: { verbose: boolean; syslog: boolean }): Promise<number> {
+  const say = async (msg: string, pri = LOG_INFO) => {
+    if (log.syslog) syslog(LOG_DAEMON | pri, "mdev", msg, ctx.env);
+    await ctx.stderr.write(`mdev: ${msg}\n`);
+  };
+  // Listening before the scan, so that nothing falls between the two.
+  const sock = ueventSocket();
+  const rules = ruleSource();
+  await coldplug(ctx, rules());
+  let stop = false;
+  const onSignal = () => void (stop = true);
+  for (const sig of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.on(sig, onSignal);
+  ctx.signal?.addEventListener("abort", onSignal);
+  const buf = new Uint8Array(UEVENT_BUFFER);
+  const from = new Uint8Array(SOCKADDR_NL_SIZE);
+  try {
+    while (!stop) {
+      if (pollFd(sock, POLLIN, 250)) {
+        for (let n; (n = recvDatagram(sock, buf, from)) >= 0; ) {
+          // Only the kernel may say what a device is: root in a container could multicast too.
+          if (netlinkSenderPort(from) !== 0) continue;
+          const env = parseUevent(Buffer.from(buf.subarray(0, n)));
+          if (!env) continue;
+          if (log.verbose) await say(`${env.ACTION} ${env.DEVPATH}`);
+          try {
+            await hotplug(ctx, env, rules());
+          } catch (err) {
+            // One device that cannot be made must not end the daemon.
+            await say(`${env.DEVPATH}: ${(err as Error).message}`, LOG_ERR);
+          }
+        }
+      }
+      await new Promise((r) => setImmediate(r)); // let signal handlers run
+    }
+  } finally {
+    fs.closeSync(sock);
+    for (const sig of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.off(sig, onSignal);
+  }
+  return 0;
+}
+
 defineApplet({
   name: "mdev",
   dir: "/sbin",
-  usage: "[-s] | [-df]",
+  usage: "[-vS] { [-s] | [-df] }",
   summary: "mdev -s is to be run during boot to scan /sys and populate /dev.\n\nBare mdev is a kernel hotplug helper.",
-  options: ["-s  Scan /sys and populate /dev", "-d  Daemon, listen on netlink (not supported)", "-f  Run in foreground", "-v  Verbose"],
+  options: ["-v  Verbose", "-S  Log to syslog too", "-s  Scan /sys and populate /dev", "-d  Daemon, listen on netlink", "-f  Run in foreground"],
   async run(ctx, opts) {
-    const rules = parseConf(readText("/etc/mdev.conf") ?? "");
+    if (opts.d) {
+      if (opts.f) return daemon(ctx, { verbose: !!opts.v, syslog: !!opts.S });
+      // Return once /dev is complete, as BusyBox does; the daemon scans again
+      // after it starts listening, for what came in between.
+      await coldplug(ctx, parseConf(readText(CONF) ?? ""));
+      respawnInBackground(ctx, "-f");
+      return 0;
+    }
+    const rules = parseConf(readText(CONF) ?? "");
     if (opts.s) {
-      for (const d of scan()) await handle(ctx, d, rules, "add");
+      await coldplug(ctx, rules);
       return 0;
     }
-    const { ACTION: action, DEVPATH: devpath, SUBSYSTEM: subsystem = "" } = ctx.env;
-    if (!action || !devpath) throw new UsageError();
-    if (subsystem === "firmware" && ctx.env.FIRMWARE && action === "add") {
-      loadFirmware(devpath, ctx.env.FIRMWARE);
-      return 0;
-    }
-    const block = subsystem === "block";
-    let dev = deviceAt(path.join("/sys", devpath), block, subsystem);
-    if (!dev && action === "remove" && ctx.env.MAJOR && ctx.env.MINOR) {
-      dev = { name: ctx.env.DEVNAME ?? path.basename(devpath), major: Number(ctx.env.MAJOR), minor: Number(ctx.env.MINOR), block, subsystem, devpath };
-    }
-    if (dev && (action === "add" || action === "remove")) await handle(ctx, dev, rules, action);
+    if (!ctx.env.ACTION || !ctx.env.DEVPATH) throw new UsageError();
+    await hotplug(ctx, ctx.env, rules);
     return 0;
   },
 });

@@ -19,6 +19,8 @@ export interface ConsoleLine {
 
 export interface TimedBoot {
   lines: ConsoleLine[];
+  /** When the console (its lines and the unfinished one) first matched `stopAt`, after which QEMU was stopped. */
+  stopMs?: number;
   exitCode: number | null;
   timedOut: boolean;
   totalMs: number;
@@ -39,26 +41,31 @@ function overlayArchive(files: Overlay): Uint8Array {
   return gzipSync(w.finish(), { level: 1 });
 }
 
-export async function bootTimed(machine: Machine, overlay: Overlay, timeoutMs: number): Promise<TimedBoot> {
+/**
+ * Boots `machine` with `overlay` over its initramfs until QEMU exits, or until
+ * the console shows `stopAt` (a prompt, that ends no line).
+ */
+export async function bootTimed(machine: Machine, overlay: Overlay, timeoutMs: number, stopAt?: RegExp): Promise<TimedBoot> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pika-bench-boot-"));
   try {
     const initrd = path.join(tmp, "initramfs.cpio.gz");
     const base = fs.readFileSync(path.join(outDir(machineArch(machine)), "initramfs.cpio.gz"));
     fs.writeFileSync(initrd, Buffer.concat([base, overlayArchive(overlay)]));
     const [cmd, ...args] = qemuCommand({ machine, initrd });
-    return await runTimed(cmd, args, timeoutMs);
+    return await runTimed(cmd, args, timeoutMs, stopAt);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
 
-function runTimed(cmd: string, args: string[], timeoutMs: number): Promise<TimedBoot> {
+function runTimed(cmd: string, args: string[], timeoutMs: number, stopAt?: RegExp): Promise<TimedBoot> {
   return new Promise((resolve) => {
     const t0 = performance.now();
     const child = spawn(cmd, args, { stdio: ["pipe", "pipe", "pipe"] });
     const lines: ConsoleLine[] = [];
     let partial = "";
     let timedOut = false;
+    let stopMs: number | undefined;
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill("SIGKILL");
@@ -69,13 +76,17 @@ function runTimed(cmd: string, args: string[], timeoutMs: number): Promise<Timed
       const parts = (partial + b.toString("utf8")).replace(/\r/g, "").split("\n");
       partial = parts.pop()!;
       for (const text of parts) lines.push({ ms, text });
+      if (stopAt && stopMs === undefined && (stopAt.test(partial) || parts.some((t) => stopAt.test(t)))) {
+        stopMs = ms;
+        child.kill("SIGKILL");
+      }
     };
     child.stdout.on("data", onData);
     child.stderr.on("data", onData);
     child.on("close", (code) => {
       clearTimeout(timer);
       if (partial) lines.push({ ms: performance.now() - t0, text: partial });
-      resolve({ lines, exitCode: code, timedOut, totalMs: performance.now() - t0 });
+      resolve({ lines, stopMs, exitCode: code, timedOut, totalMs: performance.now() - t0 });
     });
   });
 }

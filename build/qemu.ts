@@ -10,6 +10,10 @@ export interface QemuOptions {
   machine: Machine;
   /** Defaults to out/<arch>/initramfs.cpio.gz. */
   initrd?: string;
+  /** Defaults to out/<arch>/vmlinuz. */
+  kernel?: string;
+  /** More QEMU arguments (disks, devices). */
+  extra?: string[];
   /** Extra kernel command line words. */
   append?: string[];
   memoryMiB?: number;
@@ -28,7 +32,7 @@ export function qemuCommand(o: QemuOptions): string[] {
   const arch = machineArch(o.machine);
   const out = outDir(arch);
   const initrd = o.initrd ?? path.join(out, "initramfs.cpio.gz");
-  const common = ["-nographic", "-no-reboot", "-kernel", path.join(out, "vmlinuz"), "-initrd", initrd];
+  const common = ["-nographic", "-no-reboot", "-kernel", o.kernel ?? path.join(out, "vmlinuz"), "-initrd", initrd, ...(o.extra ?? [])];
   // panic=-1 turns a kernel panic into a reboot, which -no-reboot turns into an exit.
   const cmdline = (console: string) => ["-append", [`console=${console}`, "panic=-1", ...(o.append ?? [])].join(" ")];
   switch (o.machine) {

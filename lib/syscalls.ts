@@ -57,7 +57,7 @@ const SYMBOLS = {
   socket: { args: [i32, i32, i32], returns: i32 },
   bind: { args: [i32, P, u32], returns: i32 },
   connect: { args: [i32, P, u32], returns: i32 },
-  recv: { args: [i32, P, u64, i32], returns: i64 },
+  recvfrom: { args: [i32, P, u64, i32, P, P], returns: i64 },
   send: { args: [i32, P, u64, i32], returns: i64 },
   klogctl: { args: [i32, P, i32], returns: i32 },
   openat: { args: [i32, P, i32, u32], returns: i32 },
@@ -790,15 +790,47 @@ export function unixDgramSocket(file: string, mode: "bind" | "connect"): number 
   return fd;
 }
 
-/** One datagram (at most buf.length bytes): its length, or -1 when none is waiting. */
-export function recvDatagram(fd: number, buf: Uint8Array): number {
-  const n = Number(lib().recv(fd, buf, BigInt(buf.length), MSG_DONTWAIT));
+/**
+ * One datagram (at most buf.length bytes): its length, or -1 when none is
+ * waiting. `from`, when given, receives the sender's address.
+ */
+export function recvDatagram(fd: number, buf: Uint8Array, from?: Uint8Array): number {
+  const fromLen = from ? new Uint32Array([from.length]) : null;
+  const n = Number(lib().recvfrom(fd, buf, BigInt(buf.length), MSG_DONTWAIT, from ?? null, fromLen));
   if (n < 0) {
     const e = errnoName(errno());
     if (e === "EAGAIN" || e === "EWOULDBLOCK" || e === "EINTR") return -1;
     fail("recv");
   }
   return n;
+}
+
+// ---- The kernel's uevents (mdev -d), on a netlink socket ----
+
+const AF_NETLINK = 16, NETLINK_KOBJECT_UEVENT = 15;
+/** The multicast group the kernel sends uevents to (udevd re-broadcasts on 2). */
+const UEVENT_KERNEL_GROUP = 1;
+/** sizeof(struct sockaddr_nl): family u16, pad u16, port id u32, groups u32. */
+export const SOCKADDR_NL_SIZE = 12;
+
+/** A netlink socket that receives the kernel's uevents. */
+export function ueventSocket(): number {
+  const fd = check(lib().socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT), "socket");
+  const sa = new Uint8Array(SOCKADDR_NL_SIZE);
+  const view = new DataView(sa.buffer);
+  view.setUint16(0, AF_NETLINK, true);
+  view.setUint32(8, UEVENT_KERNEL_GROUP, true); // port id 0: the kernel picks one
+  if (lib().bind(fd, sa, sa.length) < 0) {
+    const n = errno();
+    require("node:fs").closeSync(fd);
+    throw new SyscallError("bind", n, errnoName(n), "netlink uevent");
+  }
+  return fd;
+}
+
+/** The sender's netlink port id in a sockaddr_nl from recvDatagram: 0 is the kernel. */
+export function netlinkSenderPort(sa: Uint8Array): number {
+  return new DataView(sa.buffer, sa.byteOffset, sa.byteLength).getUint32(4, true);
 }
 
 /** Send one datagram on a connected socket. */

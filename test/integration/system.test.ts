@@ -173,6 +173,28 @@ describe.skipIf(skip)("mdev -s", () => {
   });
 });
 
+describe.skipIf(skip)("mdev -d (the kernel's uevents on netlink)", () => {
+  // The daemon in the sandbox acts on the sandbox's /dev only; the test makes
+  // the kernel announce /dev/null again ("add" to its uevent file, as
+  // `udevadm trigger` does) until the daemon has seen it: it may still be
+  // starting. SEQNUM is in uevents only, so a line with one came from netlink.
+  const conf = "null 0:0 640 @echo event $ACTION $SUBSYSTEM $DEVPATH $SEQNUM >> /tmp/events";
+  const setup = `printf '${conf}\\n' > etc/mdev.conf && ln -s busybox bin/sh && ln -s busybox bin/echo`;
+  const after = [
+    "for i in $(seq 100); do echo add > /sys/class/mem/null/uevent; sleep 0.2; grep -q '[0-9]$' tmp/events 2>/dev/null && break; done",
+    "grep -m1 '[0-9]$' tmp/events | sed 's/ [0-9]*$/ SEQNUM/'",
+    "stat -c '%n %F %t:%T %a %u:%g' dev/null",
+  ].join("; ");
+  it("scans, returns, and applies mdev.conf to each uevent, as busybox does", () => {
+    // A pid namespace, so that the daemons end with the sandbox.
+    const { bb, pk } = both("mdev", ["-d"], { sys: true, proc: true, setup, after, unshare: ["--pid", "--fork"] });
+    expect(bb.after).toContain("event add mem /devices/virtual/mem/null SEQNUM\ndev/null character special file 1:3 640 0:0\n");
+    expect(pk.after).toBe(bb.after);
+    expect(pk.status).toBe(bb.status);
+    expect(pk.stderr).toBe(bb.stderr);
+  });
+});
+
 describe.skipIf(skip)("mountpoint", () => {
   it("tells mount points from directories", () => {
     const r = inSandbox("pika", "mountpoint", ["/proc"], { proc: true });
