@@ -60,6 +60,7 @@ const SYMBOLS = {
   recv: { args: [i32, P, u64, i32], returns: i64 },
   send: { args: [i32, P, u64, i32], returns: i64 },
   klogctl: { args: [i32, P, i32], returns: i32 },
+  signal: { args: [i32, P], returns: P },
 } as const;
 
 type Ffi = typeof import("bun:ffi");
@@ -575,6 +576,14 @@ export function execve(file: string, argv: string[], env: Record<string, string>
   const envTable = table(Object.entries(env).map(([k, v]) => `${k}=${v}`));
   lib().execve(path, argvTable, envTable);
   fail("execve", file);
+}
+
+/**
+ * Every signal back to its default action (SIG_DFL), as before an execve(2)
+ * that must not pass on what this process ignores (Bun ignores SIGPIPE).
+ */
+export function resetSignalDispositions(): void {
+  for (let sig = 1; sig < 32; sig++) if (sig !== 9 && sig !== 19) lib().signal(sig, null);
 }
 
 /** dup(2): a new descriptor for the same open file (without close-on-exec). */

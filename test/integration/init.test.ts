@@ -8,13 +8,44 @@
 // child's fatal signal, so that is what these tests see as the exit status.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import { BUSYBOX, childrenOf, cmdline, INIT_BIN, pid1Unavailable, UNSHARE, withInit, type InitSandbox } from "../helpers/pid1.ts";
 
 const unavailable = pid1Unavailable();
 if (unavailable) console.warn(`test/integration/init.test.ts skipped: ${unavailable}`);
 
+const require = createRequire(import.meta.url);
+const pty = require("node-pty") as typeof import("node-pty");
+
 const BB = BUSYBOX;
+const PRESS_ENTER = "Please press Enter to activate this console. ";
+/** Each behaviour checked on pika's init and on busybox-static's, the oracle. */
+const INITS = [
+  { who: "pika", busybox: false },
+  { who: "busybox (oracle)", busybox: true },
+];
+
+/** A terminal (node-pty) held open by a process that never reads it; init's entries use its /dev/pts/N. */
+function terminal() {
+  const t = pty.spawn(BB, ["sleep", "1000"], { env: { PATH: "/usr/bin:/bin" } });
+  let screen = "";
+  t.onData((d) => (screen += d));
+  return {
+    tty: (t as unknown as { ptsName: string }).ptsName.replace(/^\/dev\//, ""),
+    screen: () => screen,
+    type: (s: string) => t.write(s),
+    count: (s: string) => screen.split(s).length - 1,
+    async waitFor(test: (screen: string) => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+      const until = performance.now() + timeoutMs;
+      while (!test(screen)) {
+        if (performance.now() > until) throw new Error(`no ${what} on the terminal within ${timeoutMs} ms; it shows:\n${JSON.stringify(screen)}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    close: () => t.kill("SIGKILL"),
+  };
+}
 const TEST_TIMEOUT = 30_000;
 
 /** Console lines that must never appear: init caught something it did not expect. */
@@ -149,6 +180,51 @@ this is garbage
     }, TEST_TIMEOUT);
   });
 
+  describe.concurrent("askfirst", () => {
+    for (const { who, busybox } of INITS) {
+      it(`${who}: on the console, prompts, runs the command once input ends (stdin is /dev/null), and prompts again after it exits`, async () => {
+        await withInit(async (sb) => {
+          sb.start(`::askfirst:${BB} echo ASKED\n`, { busybox });
+          await sb.waitFor(`${PRESS_ENTER}ASKED`);
+          // Respawned: the prompt again, then the command again.
+          await sb.waitUntil(() => sb.count(`${PRESS_ENTER}ASKED`) >= 2, "a second prompt");
+          // The prompt starts on a line of its own.
+          const first = sb.indexOf(`${PRESS_ENTER}ASKED`);
+          expect(sb.lines[first].text).toBe(`${PRESS_ENTER}ASKED`);
+          expect(sb.lines[first - 1].text).toBe("");
+          expectNoInternalErrors(sb);
+        });
+      }, TEST_TIMEOUT);
+
+      it(`${who}: on a terminal, waits for Enter, leaves what follows to the command, and asks again once it exits`, async () => {
+        const term = terminal();
+        try {
+          await withInit(async (sb) => {
+            const ran = `${sb.dir}/ran`;
+            const cmd = sb.file("cmd.sh", `${BB} touch ${ran}\necho ACTIVATED\nread line\necho "GOT=$line"\n`);
+            sb.start(`${term.tty}::askfirst:${BB} sh ${cmd}\n`, { busybox });
+            await term.waitFor((s) => s.includes(PRESS_ENTER), "prompt");
+            expect(term.screen()).toMatch(/^\r?\n/);
+            // Nothing runs before Enter (given a moment in which it could).
+            await new Promise((r) => setTimeout(r, 700));
+            expect(fs.existsSync(ran)).toBe(false);
+            expect(term.screen()).not.toContain("ACTIVATED");
+            // Enter, then a line the command must still find on the terminal.
+            term.type("\rhello\r");
+            await term.waitFor((s) => s.includes("GOT=hello"), "GOT=hello");
+            expect(fs.existsSync(ran)).toBe(true);
+            await term.waitFor((s) => s.indexOf(PRESS_ENTER, s.indexOf("GOT=hello")) > 0, "a second prompt");
+            expect(term.count("ACTIVATED")).toBe(1);
+            expect(sb.output()).not.toContain("ACTIVATED");
+            expectNoInternalErrors(sb);
+          });
+        } finally {
+          term.close();
+        }
+      }, TEST_TIMEOUT);
+    }
+  });
+
   describe.concurrent("reaping", () => {
     it("reaps 200 orphans: no zombie is left", async () => {
       await withInit(async (sb) => {
@@ -201,7 +277,7 @@ ${BB} ps -o pid,ppid,stat,comm | ${BB} awk '{ print "PS", $0 }'
         await sb.signal("SIGUSR2");
         const st = await sb.waitExit(10_000);
         // Shutdown entries run one after the other, waited for, before anyone is signalled.
-        expectInOrder(sb, ["The system is going down NOW!", "SHUTDOWN-1", "SHUTDOWN-2", "Sent SIGTERM to all processes", "Sent SIGKILL to all processes", "Requesting system poweroff"]);
+        expectInOrder(sb, ["SHUTDOWN-1", "SHUTDOWN-2", "The system is going down NOW!", "Sent SIGTERM to all processes", "Sent SIGKILL to all processes", "Requesting system poweroff"]);
         // The SIGTERM reached the trap, before the SIGKILL.
         const got = sb.indexOf("GOT-TERM");
         expect(got).toBeGreaterThan(sb.indexOf("SHUTDOWN-2"));
@@ -220,7 +296,7 @@ ${BB} ps -o pid,ppid,stat,comm | ${BB} awk '{ print "PS", $0 }'
         await sb.waitFor("BOOTED");
         await sb.signal("SIGUSR1");
         const st = await sb.waitExit(10_000);
-        expectInOrder(sb, ["The system is going down NOW!", "SHUTDOWN-RAN", "Sent SIGTERM to all processes", "Sent SIGKILL to all processes", "Requesting system halt"]);
+        expectInOrder(sb, ["SHUTDOWN-RAN", "The system is going down NOW!", "Sent SIGTERM to all processes", "Sent SIGKILL to all processes", "Requesting system halt"]);
         expect(sb.output()).not.toMatch(/Requesting system (poweroff|reboot)/);
         expect(st).toEqual({ code: null, signal: "SIGINT" });
         expectNoInternalErrors(sb);
@@ -233,7 +309,7 @@ ${BB} ps -o pid,ppid,stat,comm | ${BB} awk '{ print "PS", $0 }'
         await sb.waitFor("BOOTED");
         await sb.signal("SIGTERM");
         const st = await sb.waitExit(10_000);
-        expectInOrder(sb, ["The system is going down NOW!", "SHUTDOWN-RAN", "Sent SIGTERM to all processes", "Sent SIGKILL to all processes", "Requesting system reboot"]);
+        expectInOrder(sb, ["SHUTDOWN-RAN", "The system is going down NOW!", "Sent SIGTERM to all processes", "Sent SIGKILL to all processes", "Requesting system reboot"]);
         expect(sb.output()).not.toMatch(/Requesting system (poweroff|halt)/);
         expect(st).toEqual({ code: null, signal: "SIGHUP" });
         expectNoInternalErrors(sb);
@@ -284,7 +360,7 @@ ${BB} ps -o pid,ppid,stat,comm | ${BB} awk '{ print "PS", $0 }'
         await sb.waitFor("SYSINIT-RUNNING");
         await sb.signal("SIGUSR2");
         const st = await sb.waitExit(10_000);
-        expectInOrder(sb, ["The system is going down NOW!", "SHUTDOWN-RAN", "Sent SIGTERM to all processes", "Sent SIGKILL to all processes", "Requesting system poweroff"]);
+        expectInOrder(sb, ["SHUTDOWN-RAN", "The system is going down NOW!", "Sent SIGTERM to all processes", "Sent SIGKILL to all processes", "Requesting system poweroff"]);
         expect(sb.output()).not.toMatch(/LATE-/);
         expect(st).toEqual({ code: null, signal: "SIGINT" });
         expectNoInternalErrors(sb);
