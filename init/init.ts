@@ -1,6 +1,5 @@
 // PID 1. Mounts the pseudo-filesystems, runs /etc/inittab the BusyBox way,
-// reaps every orphan, and answers BusyBox init's signals: SIGUSR1 or SIGPWR
-// (halt), SIGUSR2 (poweroff), SIGTERM (reboot), SIGQUIT (restart), SIGINT
+// reaps every orphan, and answers BusyBox init's signals: SIGUSR1 (halt), SIGUSR2 (poweroff), SIGTERM (reboot), SIGQUIT (restart), SIGINT
 // (ctrlaltdel), SIGHUP (re-read the inittab). Every error is caught, logged and survived: PID 1
 // exiting would panic the kernel.
 import * as fs from "node:fs";
@@ -23,11 +22,13 @@ const MAX_BACKOFF_MS = 60_000;
 /**
  * A respawn or askfirst entry kept running. Across a SIGHUP, BusyBox matches
  * entries by terminal and command: a kept entry is not restarted, a removed
- * one is left to end and not started again.
+ * one gets SIGTERM and is not started again.
  */
 interface Supervised {
   entry: InittabEntry;
   active: boolean;
+  /** The entry's process while it runs. */
+  proc?: Subprocess;
 }
 
 const supervisionKey = (e: InittabEntry) => `${e.tty}\n${e.command}`;
@@ -128,7 +129,11 @@ class Init {
   /** Match the respawn and askfirst entries of the inittab with the supervisors running. */
   private superviseEntries(): void {
     const wanted = new Map(this.entries.filter(isSupervised).map((e) => [supervisionKey(e), e]));
-    for (const [key, s] of this.supervised) if (!wanted.has(key)) s.active = false;
+    for (const [key, s] of this.supervised) {
+      if (wanted.has(key) || !s.active) continue;
+      s.active = false;
+      s.proc?.kill("SIGTERM");
+    }
     for (const [key, entry] of wanted) {
       const s = this.supervised.get(key);
       if (s) Object.assign(s, { entry, active: true });
@@ -166,8 +171,9 @@ class Init {
     while (this.keepsRunning(s)) {
       if (s.entry.action === "askfirst" && !(await this.waitForEnter(s))) return;
       const started = Date.now();
-      const proc = this.spawn(s.entry);
+      const proc = (s.proc = this.spawn(s.entry));
       if (proc) await proc.exited.catch(() => {});
+      s.proc = undefined;
       if (!this.keepsRunning(s)) return;
       if (Date.now() - started < FAST_EXIT_MS) {
         backoff = Math.min(backoff ? backoff * 2 : 1000, MAX_BACKOFF_MS);
@@ -205,7 +211,8 @@ class Init {
   installSignals(): void {
     this.onSignal("SIGCHLD", () => this.reaper.reap());
     this.onSignal("SIGUSR1", () => this.shutdown("halt"));
-    this.onSignal("SIGPWR", () => this.shutdown("halt"));
+    // BusyBox also halts on SIGPWR, but JavaScriptCore suspends threads with
+    // SIGPWR: Bun never passes it on, so it cannot be ours.
     this.onSignal("SIGUSR2", () => this.shutdown("poweroff"));
     this.onSignal("SIGTERM", () => this.shutdown("reboot"));
     this.onSignal("SIGQUIT", () => this.restart());

@@ -290,31 +290,140 @@ ${BB} ps -o pid,ppid,stat,comm | ${BB} awk '{ print "PS", $0 }'
       });
     }, TEST_TIMEOUT);
 
-    it("SIGUSR1 halts", async () => {
-      await withInit(async (sb) => {
-        sb.start(`::once:${BB} echo BOOTED\n::shutdown:${BB} echo SHUTDOWN-RAN\n`);
-        await sb.waitFor("BOOTED");
-        await sb.signal("SIGUSR1");
-        const st = await sb.waitExit(10_000);
-        expectInOrder(sb, ["SHUTDOWN-RAN", "The system is going down NOW!", "Sent SIGTERM to all processes", "Sent SIGKILL to all processes", "Requesting system halt"]);
-        expect(sb.output()).not.toMatch(/Requesting system (poweroff|reboot)/);
-        expect(st).toEqual({ code: null, signal: "SIGINT" });
-        expectNoInternalErrors(sb);
-      });
-    }, TEST_TIMEOUT);
+    // In a pid namespace, reboot(2) from its init kills that init: SIGINT for
+    // halt and power-off, SIGHUP for reboot (unshare passes the signal on).
+    const SHUTDOWN_SIGNALS: [NodeJS.Signals, string, NodeJS.Signals][] = [
+      ["SIGUSR1", "halt", "SIGINT"],
+      ["SIGUSR2", "poweroff", "SIGINT"],
+      ["SIGTERM", "reboot", "SIGHUP"],
+    ];
+    for (const { who, busybox } of INITS) {
+      for (const [signal, word, death] of SHUTDOWN_SIGNALS) {
+        it(`${who}: ${signal} runs the shutdown entries, stops everyone and requests ${word}`, async () => {
+          await withInit(async (sb) => {
+            sb.start(`::once:${BB} echo BOOTED\n::once:${BB} sleep 1000\n::shutdown:${BB} echo SHUTDOWN-RAN\n`, { busybox });
+            await sb.waitFor("BOOTED");
+            await sb.signal(signal);
+            const st = await sb.waitExit(10_000);
+            expectInOrder(sb, ["SHUTDOWN-RAN", ...SHUTDOWN_SEQUENCE, `Requesting system ${word}`]);
+            expect(sb.count(/Requesting system/)).toBe(1);
+            expect(st).toEqual({ code: null, signal: death });
+            expectNoInternalErrors(sb);
+          });
+        }, TEST_TIMEOUT);
+      }
 
-    it("SIGTERM reboots", async () => {
-      await withInit(async (sb) => {
-        sb.start(`::once:${BB} echo BOOTED\n::shutdown:${BB} echo SHUTDOWN-RAN\n`);
-        await sb.waitFor("BOOTED");
-        await sb.signal("SIGTERM");
-        const st = await sb.waitExit(10_000);
-        expectInOrder(sb, ["SHUTDOWN-RAN", "The system is going down NOW!", "Sent SIGTERM to all processes", "Sent SIGKILL to all processes", "Requesting system reboot"]);
-        expect(sb.output()).not.toMatch(/Requesting system (poweroff|halt)/);
-        expect(st).toEqual({ code: null, signal: "SIGHUP" });
-        expectNoInternalErrors(sb);
-      });
-    }, TEST_TIMEOUT);
+      it(`${who}: SIGPWR ${busybox ? "halts" : "(differs: taken by JavaScriptCore) is survived, and init stays in charge"}`, async () => {
+        await withInit(async (sb) => {
+          sb.start(`::once:${BB} echo BOOTED\n::ctrlaltdel:${BB} echo CAD-RAN\n::shutdown:${BB} echo SHUTDOWN-RAN\n`, { busybox });
+          await sb.waitFor("BOOTED");
+          await sb.signal("SIGPWR");
+          if (busybox) {
+            expect(await sb.waitExit(10_000)).toEqual({ code: null, signal: "SIGINT" });
+            expectInOrder(sb, ["SHUTDOWN-RAN", ...SHUTDOWN_SEQUENCE, "Requesting system halt"]);
+            return;
+          }
+          await new Promise((r) => setTimeout(r, 300));
+          await sb.signal("SIGINT");
+          await sb.waitFor("CAD-RAN");
+          expect(sb.output()).not.toContain("SHUTDOWN-RAN");
+          await sb.signal("SIGUSR1");
+          expect(await sb.waitExit(10_000)).toEqual({ code: null, signal: "SIGINT" });
+          expectNoInternalErrors(sb);
+        });
+      }, TEST_TIMEOUT);
+
+      it(`${who}: SIGQUIT runs the shutdown entries, stops everyone and becomes the restart entry's command`, async () => {
+        await withInit(async (sb) => {
+          const daemon = sb.file("daemon.sh", `echo DAEMON-START\nexec ${BB} sleep 1001\n`);
+          const restart = sb.file(
+            "restart.sh",
+            `echo "RESTARTED pid=$$"\n${BB} grep -E '^Sig(Ign|Blk)' /proc/self/status | ${BB} sed 's/^/RESTARTED-/'\nexec ${BB} sleep 1002\n`,
+          );
+          sb.start(`::respawn:${BB} sh ${daemon}\n::shutdown:${BB} echo SHUTDOWN-RAN\n::restart:${BB} sh ${restart}\n`, { busybox });
+          await sb.waitFor("DAEMON-START");
+          const init = await sb.initPid();
+          await sb.signal("SIGQUIT");
+          await sb.waitFor("RESTARTED pid=1");
+          await sb.waitFor("RESTARTED-SigBlk");
+          expectInOrder(sb, ["SHUTDOWN-RAN", ...SHUTDOWN_SEQUENCE, "RESTARTED pid=1"]);
+          // Nothing inherited from the old init: no blocked or ignored signals.
+          await sb.waitFor("RESTARTED-SigIgn");
+          expect(sb.lines.filter((l) => l.text.startsWith("RESTARTED-Sig")).map((l) => l.text).sort()).toEqual([
+            "RESTARTED-SigBlk:\t0000000000000000",
+            "RESTARTED-SigIgn:\t0000000000000000",
+          ]);
+          // The namespace's PID 1 is now the restart command, and the daemon is gone for good.
+          await sb.waitUntil(() => cmdline(init)?.join(" ") === `${BB} sleep 1002`, "PID 1 running sleep 1002");
+          expect(sb.count("DAEMON-START")).toBe(1);
+          expect(sb.output()).not.toContain("Requesting system");
+          expect(sb.exitStatus).toBeUndefined();
+          expectNoInternalErrors(sb);
+        });
+      }, TEST_TIMEOUT);
+
+      it(`${who}: SIGQUIT without a restart entry changes nothing`, async () => {
+        await withInit(async (sb) => {
+          sb.start(`::once:${BB} echo BOOTED\n::ctrlaltdel:${BB} echo CAD-RAN\n::shutdown:${BB} echo SHUTDOWN-RAN\n`, { busybox });
+          await sb.waitFor("BOOTED");
+          await sb.signal("SIGQUIT");
+          // Signals are handled in order: once Ctrl-Alt-Del's entry has run, the SIGQUIT has been seen.
+          await new Promise((r) => setTimeout(r, 300));
+          await sb.signal("SIGINT");
+          await sb.waitFor("CAD-RAN");
+          expect(sb.output()).not.toMatch(/SHUTDOWN-RAN|going down/);
+          await sb.signal("SIGUSR2");
+          expect(await sb.waitExit(10_000)).toEqual({ code: null, signal: "SIGINT" });
+          expectInOrder(sb, ["CAD-RAN", "SHUTDOWN-RAN", ...SHUTDOWN_SEQUENCE, "Requesting system poweroff"]);
+          expectNoInternalErrors(sb);
+        });
+      }, TEST_TIMEOUT);
+
+      it(`${who}: SIGQUIT with a restart entry that cannot run halts`, async () => {
+        await withInit(async (sb) => {
+          sb.start(`::once:${BB} echo BOOTED\n::restart:/nonexistent/init\n`, { busybox });
+          await sb.waitFor("BOOTED");
+          await sb.signal("SIGQUIT");
+          const st = await sb.waitExit(10_000);
+          await sb.waitFor(/can't run '\/nonexistent\/init': /);
+          expectInOrder(sb, [...SHUTDOWN_SEQUENCE, "can't run '/nonexistent/init'"]);
+          expect(st).toEqual({ code: null, signal: "SIGINT" });
+          expectNoInternalErrors(sb);
+        });
+      }, TEST_TIMEOUT);
+
+      it(`${who}: SIGHUP re-reads the inittab: new respawn entries start, kept ones are not restarted, removed ones get SIGTERM and are not respawned`, async () => {
+        await withInit(async (sb) => {
+          const job = (name: string, n: number) => sb.file(`${name}.sh`, `echo ${name}-START\nexec ${BB} sleep ${n}\n`);
+          const [keep, drop, added] = [job("KEEP", 1001), job("DROP", 1002), job("ADDED", 1003)];
+          sb.start(`::respawn:${BB} sh ${keep}\n::respawn:${BB} sh ${drop}\n::shutdown:${BB} echo OLD-SHUTDOWN\n`, { busybox });
+          await sb.waitFor("KEEP-START");
+          await sb.waitFor("DROP-START");
+          const init = await sb.initPid();
+          const sleeper = (n: number) => childrenOf(init).find((p) => cmdline(p)?.join(" ") === `${BB} sleep ${n}`);
+          const dropPid = sleeper(1002)!;
+          expect(dropPid).toBeGreaterThan(0);
+          // busybox reads /etc/inittab only: its copy is in the sandbox's /etc, seen through /proc/PID/root.
+          const tab = busybox ? `/proc/${init}/root/etc/inittab` : `${sb.dir}/inittab`;
+          fs.writeFileSync(tab, `::respawn:${BB} sh ${keep}\n::respawn:${BB} sh ${added}\n::shutdown:${BB} echo NEW-SHUTDOWN\n`);
+          await sb.signal("SIGHUP");
+          await sb.waitFor("ADDED-START");
+          // The removed entry's process gets SIGTERM, and is not respawned.
+          await sb.waitUntil(() => cmdline(dropPid) === undefined, "the removed entry's process to end");
+          // A kept entry is still respawned: its restart shows that the dropped one had time to come back.
+          process.kill(sleeper(1001)!, "SIGKILL");
+          await sb.waitUntil(() => sb.count("KEEP-START") === 2, "KEEP respawned");
+          await new Promise((r) => setTimeout(r, 1500));
+          expect(sb.count("DROP-START")).toBe(1);
+          expect(sb.count("ADDED-START")).toBe(1);
+          await sb.signal("SIGUSR2");
+          await sb.waitExit(10_000);
+          expect(sb.output()).toContain("NEW-SHUTDOWN");
+          expect(sb.output()).not.toContain("OLD-SHUTDOWN");
+          expectNoInternalErrors(sb);
+        });
+      }, TEST_TIMEOUT);
+    }
 
     it("a process ignoring SIGTERM is killed by SIGKILL and shutdown still completes", async () => {
       await withInit(async (sb) => {
