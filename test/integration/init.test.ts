@@ -425,6 +425,59 @@ ${BB} ps -o pid,ppid,stat,comm | ${BB} awk '{ print "PS", $0 }'
       }, TEST_TIMEOUT);
     }
 
+    it("shutdown order: shutdown entries, TERM, a bounded wait, KILL for a survivor, then unmounts newest first", async () => {
+      await withInit(async (sb) => {
+        // Three tmpfs mounts made inside the sandbox's mount namespace: outer, outer/inner
+        // (on top of outer, so it must go first), then late.
+        const [outer, inner, late] = [`${sb.dir}/outer`, `${sb.dir}/outer/inner`, `${sb.dir}/late`];
+        const mounts = sb.file(
+          "mounts.sh",
+          `${BB} mkdir -p ${outer} ${late}\n${BB} mount -t tmpfs t1 ${outer}\n${BB} mkdir ${inner}\n${BB} mount -t tmpfs t2 ${inner}\n${BB} mount -t tmpfs t3 ${late}\necho MOUNTED\n`,
+        );
+        const polite = sb.file("polite.sh", `trap 'echo GOT-TERM; exit 0' TERM\necho POLITE-READY\nwhile :; do ${BB} sleep 0.1; done\n`);
+        const stubborn = sb.file("stubborn.sh", `trap '' TERM\nwhile :; do echo BEAT; ${BB} sleep 0.1; done\n`);
+        sb.start(
+          `::sysinit:${BB} sh ${mounts}
+::once:${BB} sh ${polite}
+::once:${BB} sh ${stubborn}
+::shutdown:${BB} sh -c "${BB} sleep 0.2; echo SHUTDOWN-1"
+::shutdown:${BB} echo SHUTDOWN-2
+`,
+          { env: { PIKA_INIT_VERBOSE: "1" } },
+        );
+        await sb.waitFor("MOUNTED");
+        await sb.waitFor("POLITE-READY");
+        await sb.waitFor("BEAT");
+        await sb.signal("SIGUSR2");
+        const st = await sb.waitExit(15_000);
+        expectInOrder(sb, [
+          "SHUTDOWN-1",
+          "SHUTDOWN-2",
+          "The system is going down NOW!",
+          "Sent SIGTERM to all processes",
+          "GOT-TERM",
+          "Sent SIGKILL to all processes",
+          `init: unmounted ${late}`,
+          `init: unmounted ${inner}`,
+          `init: unmounted ${outer}`,
+          "Requesting system poweroff",
+        ]);
+        // The survivor kept beating through the TERM grace, and stopped at the KILL.
+        const term = sb.indexOf("Sent SIGTERM to all processes");
+        const kill = sb.indexOf("Sent SIGKILL to all processes");
+        expect(sb.lines.slice(term, kill).filter((l) => l.text === "BEAT").length).toBeGreaterThanOrEqual(5);
+        expect(sb.lines.slice(kill).filter((l) => l.text === "BEAT").length).toBeLessThanOrEqual(1);
+        // Bounded: about two seconds of grace, not until the survivor gives up (it never does).
+        expect(sb.lines[kill].at - sb.lines[term].at).toBeGreaterThan(1500);
+        expect(sb.lines[kill].at - sb.lines[term].at).toBeLessThan(8000);
+        // Each mount was unmounted, none left to a lazy detach.
+        for (const m of [outer, inner, late]) expect(sb.lines.filter((l) => l.text === `init: unmounted ${m}`).length).toBe(1);
+        expect(sb.output()).not.toMatch(/init: (detached|remounted|can't unmount) .*pika-init-/);
+        expect(st).toEqual({ code: null, signal: "SIGINT" });
+        expectNoInternalErrors(sb);
+      });
+    }, TEST_TIMEOUT);
+
     it("a process ignoring SIGTERM is killed by SIGKILL and shutdown still completes", async () => {
       await withInit(async (sb) => {
         // A heartbeat every 0.1 s shows when the process is alive: beats after
