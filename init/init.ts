@@ -5,6 +5,7 @@
 import * as fs from "node:fs";
 import type { Subprocess } from "bun";
 import { defineApplet, PIKA_VERSION, warn, type Context } from "../lib/applet.ts";
+import { errorMessage } from "../lib/errors.ts";
 import { resolveCommand } from "../lib/exec.ts";
 import { dup2, execve, getpid, reboot, RB, resetSignalDispositions, sethostname, uname } from "../lib/syscalls.ts";
 import { askFirst } from "./askfirst.ts";
@@ -68,7 +69,7 @@ class Init {
     try {
       text = fs.readFileSync(file, "utf8");
     } catch (err) {
-      log(`can't read ${file} (${(err as Error).message}); using the default inittab`);
+      log(`can't read ${file} (${errorMessage(err)}); using the default inittab`);
       text = DEFAULT_INITTAB;
     }
     const { entries, problems } = parseInittab(text);
@@ -92,12 +93,17 @@ class Init {
     return entry.tty ? fs.openSync(`/dev/${entry.tty}`, fs.constants.O_RDWR | fs.constants.O_NOCTTY) : undefined;
   }
 
-  /** Start one inittab process; undefined (and a console message) if it cannot start. */
+  /** Start one inittab process; undefined (and a console message saying why) if it cannot start. */
   spawn(entry: InittabEntry): Subprocess | undefined {
     const { argv, argv0 } = commandLine(entry.command);
     let ttyFd: number | undefined;
     try {
       ttyFd = this.openTty(entry);
+    } catch (err) {
+      log(`can't open /dev/${entry.tty}: ${errorMessage(err)}`);
+      return undefined;
+    }
+    try {
       const stdio = ttyFd === undefined ? "inherit" : ttyFd;
       const proc = Bun.spawn(argv, {
         argv0,
@@ -110,7 +116,8 @@ class Init {
       this.reaper.track(proc.pid, proc.exited);
       return proc;
     } catch (err) {
-      log(`can't run '${entry.command}': ${(err as Error).message}`);
+      // argv[0] names what is missing: the program, or /bin/sh for a command with shell syntax.
+      log(`can't run '${entry.command}': ${argv[0]}: ${errorMessage(err)}`);
       return undefined;
     } finally {
       if (ttyFd !== undefined) fs.closeSync(ttyFd);
@@ -154,9 +161,8 @@ class Init {
     let fd: number | undefined;
     try {
       fd = this.openTty(s.entry);
-    } catch (err) {
-      log(`can't open /dev/${s.entry.tty}: ${(err as Error).message}`);
-      return true; // spawn() fails the same way and backs off
+    } catch {
+      return true; // spawn() fails the same way, says so, and backs off
     }
     try {
       return await askFirst(fd ?? 0, fd ?? 1, () => !this.keepsRunning(s));
@@ -254,7 +260,7 @@ class Init {
     try {
       execEntry(entry, this.childEnv());
     } catch (err) {
-      log(`can't run '${entry.command}': ${(err as Error).message}`);
+      log(`can't run '${entry.command}': ${errorMessage(err)}`);
     }
     unmountAndReboot("halt", this.shutdownOptions());
   }

@@ -145,39 +145,94 @@ echo ONCE-A-END
       });
     }, TEST_TIMEOUT);
 
-    it("reports garbage lines, unknown actions and missing programs, runs the valid lines and keeps running", async () => {
-      await withInit(async (sb) => {
-        sb.start(`# line 1 is a comment
+    for (const { who, busybox } of INITS) {
+      it(`${who}: reports garbage lines with their number and missing programs, runs the valid lines and keeps running`, async () => {
+        await withInit(async (sb) => {
+          sb.start(
+            `# line 1 is a comment
 this is garbage
 ::sysinit:${BB} echo VALID-SYSINIT
 ::explode:${BB} echo NEVER-RUN
 
 ::once:
 ::once:/nonexistent/program --flag
-::respawn:/nonexistent/daemon
 ::wait:${BB} echo VALID-WAIT
 ::once:${BB} echo VALID-ONCE
-`);
-        const tab = `${sb.dir}/inittab`;
-        await sb.waitFor("VALID-ONCE");
-        await sb.waitFor("init: can't run '/nonexistent/program --flag': ");
-        await sb.waitFor(/^init: can't run '\/nonexistent\/daemon': /);
-        await sb.waitFor("init: '/nonexistent/daemon' exited quickly; respawning in 1s");
-        const out = sb.output();
-        expect(out).toContain(`init: ${tab}: line 2: expected id:runlevels:action:process: 'this is garbage'\n`);
-        expect(out).toContain(`init: ${tab}: line 4: unknown action 'explode'\n`);
-        expect(out).toContain(`init: ${tab}: line 6: no process to run\n`);
-        expect(out).not.toContain("NEVER-RUN");
-        expectInOrder(sb, ["VALID-SYSINIT", "VALID-WAIT", "VALID-ONCE"]);
+`,
+            { busybox },
+          );
+          await sb.waitFor("VALID-ONCE");
+          await sb.waitFor("can't run '/nonexistent/program");
+          const tab = `${sb.dir}/inittab`;
+          const out = sb.output();
+          if (busybox) {
+            for (const n of [2, 4, 6]) expect(out).toContain(`Bad inittab entry at line ${n}\n`);
+            expect(out).toContain("can't run '/nonexistent/program': No such file or directory");
+          } else {
+            expect(out).toContain(`init: ${tab}: line 2: expected id:runlevels:action:process: 'this is garbage'\n`);
+            expect(out).toContain(`init: ${tab}: line 4: unknown action 'explode'\n`);
+            expect(out).toContain(`init: ${tab}: line 6: no process to run\n`);
+            expect(out).toContain("init: can't run '/nonexistent/program --flag': /nonexistent/program: No such file or directory\n");
+          }
+          expect(out).not.toContain("NEVER-RUN");
+          expectInOrder(sb, ["VALID-SYSINIT", "VALID-WAIT", "VALID-ONCE"]);
 
-        // Still alive and in charge: a clean power-off.
-        await sb.signal("SIGUSR2");
-        const st = await sb.waitExit(10_000);
-        expectInOrder(sb, [...SHUTDOWN_SEQUENCE, "Requesting system poweroff"]);
-        expect(st).toEqual({ code: null, signal: "SIGINT" });
+          // Still alive and in charge: a clean power-off.
+          await sb.signal("SIGUSR2");
+          const st = await sb.waitExit(10_000);
+          expectInOrder(sb, [...SHUTDOWN_SEQUENCE, "Requesting system poweroff"]);
+          expect(st).toEqual({ code: null, signal: "SIGINT" });
+          expectNoInternalErrors(sb);
+        });
+      }, TEST_TIMEOUT);
+
+      it(`${who}: without a usable /bin/sh, says so for commands with shell syntax and goes on with the others`, async () => {
+        await withInit(async (sb) => {
+          // /dev/null bound over /bin/sh (in the sandbox's mount namespace only): exec gives EACCES.
+          sb.start(
+            `::once:echo SHELL-RAN $HOME
+::respawn:${BB} echo RESPAWNED; exit 1
+::once:${BB} echo PLAIN-RAN
+::ctrlaltdel:${BB} echo CAD-RAN
+`,
+            { busybox, setup: `${BB} mount --bind /dev/null /bin/sh` },
+          );
+          await sb.waitFor("PLAIN-RAN");
+          const message = busybox ? "can't run '/bin/sh': Permission denied" : "init: can't run 'echo SHELL-RAN $HOME': /bin/sh: Permission denied";
+          await sb.waitFor(message);
+          if (!busybox) {
+            await sb.waitFor(`init: can't run '${BB} echo RESPAWNED; exit 1': /bin/sh: Permission denied`);
+            await sb.waitFor(`init: '${BB} echo RESPAWNED; exit 1' exited quickly; respawning in 1s`);
+          }
+          expect(sb.lines.filter((l) => /^(SHELL-RAN|RESPAWNED)/.test(l.text))).toEqual([]);
+          await sb.signal("SIGINT");
+          await sb.waitFor("CAD-RAN");
+          await sb.signal("SIGUSR2");
+          expect(await sb.waitExit(10_000)).toEqual({ code: null, signal: "SIGINT" });
+          expectInOrder(sb, ["CAD-RAN", ...SHUTDOWN_SEQUENCE, "Requesting system poweroff"]);
+          expectNoInternalErrors(sb);
+        });
+      }, TEST_TIMEOUT);
+    }
+
+    it("a respawn entry that fails fast is backed off, and the count starts over once it has stayed up a while", async () => {
+      await withInit(async (sb) => {
+        // Runs 1 and 2 fail at once, run 3 stays up longer than the 5 s window, run 4 fails at once.
+        const runs = `${sb.dir}/runs`;
+        const job = sb.file(
+          "job.sh",
+          `echo x >> ${runs}\nn=$(${BB} wc -l < ${runs})\necho "RUN-$n"\n[ "$n" = 3 ] && ${BB} sleep 5.5\n[ "$n" -ge 5 ] && exec ${BB} sleep 1000\nexit 1\n`,
+        );
+        sb.start(`::respawn:${BB} sh ${job}\n`);
+        await sb.waitFor("RUN-5", 25_000);
+        const backoffs = sb.lines.filter((l) => l.text.includes("exited quickly")).map((l) => /respawning in (\d+)s/.exec(l.text)?.[1]);
+        expect(backoffs).toEqual(["1", "2", "1"]);
+        expectInOrder(sb, ["RUN-1", "respawning in 1s", "RUN-2", "respawning in 2s", "RUN-3", "RUN-4", "respawning in 1s", "RUN-5"]);
+        // Run 3 was restarted at once: no back-off message between it and run 4.
+        expect(sb.indexOf("RUN-4") - sb.indexOf("RUN-3")).toBe(1);
         expectNoInternalErrors(sb);
       });
-    }, TEST_TIMEOUT);
+    }, 40_000);
   });
 
   describe.concurrent("askfirst", () => {
@@ -455,16 +510,18 @@ ${BB} ps -o pid,ppid,stat,comm | ${BB} awk '{ print "PS", $0 }'
           "SHUTDOWN-2",
           "The system is going down NOW!",
           "Sent SIGTERM to all processes",
-          "GOT-TERM",
           "Sent SIGKILL to all processes",
           `init: unmounted ${late}`,
           `init: unmounted ${inner}`,
           `init: unmounted ${outer}`,
           "Requesting system poweroff",
         ]);
-        // The survivor kept beating through the TERM grace, and stopped at the KILL.
+        // The TERM reached the polite process (its answer may come before init's message).
         const term = sb.indexOf("Sent SIGTERM to all processes");
         const kill = sb.indexOf("Sent SIGKILL to all processes");
+        expect(sb.indexOf("GOT-TERM")).toBeGreaterThan(sb.indexOf("The system is going down NOW!"));
+        expect(sb.indexOf("GOT-TERM")).toBeLessThan(kill);
+        // The survivor kept beating through the TERM grace, and stopped at the KILL.
         expect(sb.lines.slice(term, kill).filter((l) => l.text === "BEAT").length).toBeGreaterThanOrEqual(5);
         expect(sb.lines.slice(kill).filter((l) => l.text === "BEAT").length).toBeLessThanOrEqual(1);
         // Bounded: about two seconds of grace, not until the survivor gives up (it never does).
