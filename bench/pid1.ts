@@ -12,11 +12,11 @@ import * as path from "node:path";
 export interface OrphanRun {
   /** Zombie children of PID 1 left once every orphan had ended (or after 30 s). */
   zombies?: number;
-  /** /proc/1/status VmRSS and /proc/1/smaps_rollup Rss, in kB. */
+  /** /proc/1/status VmRSS, and its anonymous part (heap, stacks: what PID 1's own work can grow), in kB. */
   vmRssBefore?: number;
   vmRssAfter?: number;
-  rssBefore?: number;
-  rssAfter?: number;
+  anonBefore?: number;
+  anonAfter?: number;
   /** PID 1's user + system CPU time while the orphans came and went, ms. */
   cpuMs?: number;
   /** Time of the loop that makes the orphans, ms. */
@@ -31,7 +31,7 @@ function script(bb: string, orphans: number): string {
 trap '$B kill -USR2 1' EXIT
 mem() {
   $B sed -n "s/^VmRSS:[[:space:]]*\\([0-9]*\\).*/BENCH-VMRSS-$1 \\1/p" /proc/1/status
-  $B sed -n "s/^Rss:[[:space:]]*\\([0-9]*\\).*/BENCH-RSS-$1 \\1/p" /proc/1/smaps_rollup
+  $B sed -n "s/^RssAnon:[[:space:]]*\\([0-9]*\\).*/BENCH-ANON-$1 \\1/p" /proc/1/status
 }
 cpu() { $B awk '{ print $14 + $15 }' /proc/1/stat; }
 # busybox date has no %N: /proc/uptime counts hundredths of a second.
@@ -92,8 +92,8 @@ export function orphanRun(init: "pika" | "busybox", files: { pika: string; busyb
       zombies: value("ZOMBIES"),
       vmRssBefore: value("VMRSS-BEFORE"),
       vmRssAfter: value("VMRSS-AFTER"),
-      rssBefore: value("RSS-BEFORE"),
-      rssAfter: value("RSS-AFTER"),
+      anonBefore: value("ANON-BEFORE"),
+      anonAfter: value("ANON-AFTER"),
       // USER_HZ is 100 on Linux.
       cpuMs: ticks === undefined ? undefined : ticks * 10,
       loopMs: value("LOOP-MS"),

@@ -224,14 +224,14 @@ function pid1Rows(o: Options): Row[] {
   const n = o.orphans.toLocaleString("en");
   const mib = (kb: number | undefined) => (kb === undefined ? undefined : kb / 1024);
   const growth = (r: OrphanRun) => (r.vmRssBefore === undefined || r.vmRssAfter === undefined ? undefined : r.vmRssAfter - r.vmRssBefore);
-  const rss = (r: OrphanRun) => `${fmt(mib(r.rssBefore), "MiB")} → ${fmt(mib(r.rssAfter), "MiB")}`;
+  const anon = (r: OrphanRun) => `${fmt(mib(r.anonBefore), "MiB")} → ${fmt(mib(r.anonAfter), "MiB")}`;
   const row = (name: string, unit: Row["unit"], p: number | undefined, b: number | undefined, extra: Partial<Row> = {}): Row =>
     ({ section: "pid1", name, unit, pika: p, busybox: b, error, ...extra });
   return [
     row(`PID 1: zombies left after ${n} orphans`, "count", pika.zombies, busybox.zombies, { maxPika: 0, noRatio: true }),
     row("PID 1 VmRSS before the orphans (host binary)", "MiB", mib(pika.vmRssBefore), mib(busybox.vmRssBefore), { maxPika: 32 }),
     row(`PID 1 VmRSS after ${n} orphans`, "MiB", mib(pika.vmRssAfter), mib(busybox.vmRssAfter), {
-      maxPika: 32, note: `smaps_rollup Rss ${rss(pika)} / ${rss(busybox)}`,
+      maxPika: 32, note: `of which anonymous (RssAnon) ${anon(pika)} / ${anon(busybox)}; the rest is the executable's pages`,
     }),
     row(`PID 1 VmRSS growth over ${n} orphans`, "MiB", mib(growth(pika)), mib(growth(busybox)), { maxPika: 2, noRatio: true, note: "flat: goal <= 2 MiB" }),
     row(`PID 1 CPU time reaping ${n} orphans`, "ms", pika.cpuMs, busybox.cpuMs, { note: "utime + stime of PID 1, 10 ms ticks" }),

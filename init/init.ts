@@ -147,7 +147,7 @@ class Init {
       else {
         const fresh = { entry, active: true };
         this.supervised.set(key, fresh);
-        void this.supervise(fresh).finally(() => this.supervised.delete(key));
+        void this.supervise(fresh).finally(() => this.supervised.get(key) === fresh && this.supervised.delete(key));
       }
     }
   }

@@ -152,9 +152,14 @@ export const WNOWAIT = 0x01000000;
 /** siginfo_t fields we use (same offsets on x86_64 and aarch64). */
 export interface ChildInfo { pid: number; code: number; status: number }
 
+// Reused by every call: PID 1 reaps thousands of children, and a fresh buffer
+// for each would pile up as garbage between collections.
+const siginfo = new Int32Array(32); // siginfo_t is 128 bytes
+const waitStatus = new Int32Array(1);
+
 /** waitid(); returns undefined when WNOHANG finds nothing to report. */
 export function waitid(idtype: number, id: number, options: number): ChildInfo | undefined {
-  const info = new Int32Array(32); // siginfo_t is 128 bytes
+  const info = siginfo.fill(0);
   check(lib().waitid(idtype, id, info, options), "waitid");
   const pid = info[4];
   if (pid === 0) return undefined;
@@ -163,7 +168,7 @@ export function waitid(idtype: number, id: number, options: number): ChildInfo |
 
 /** waitpid(); returns [pid, raw status]; pid 0 with WNOHANG when nothing exited. */
 export function waitpid(pid: number, options = 0): [number, number] {
-  const status = new Int32Array(1);
+  const status = waitStatus.fill(0);
   const ret = check(lib().waitpid(pid, status, options), "waitpid");
   return [ret, status[0]];
 }
