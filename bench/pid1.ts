@@ -76,7 +76,8 @@ export function orphanRun(init: "pika" | "busybox", files: { pika: string; busyb
       r = spawnSync("unshare", ["--pid", "--fork", "--mount", "--mount-proc", "--uts", "--kill-child", ...argv], {
         stdio: ["ignore", out, out],
         env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", LANG: "C", PIKA_INIT_SANDBOX: "1", PIKA_INITTAB: tab },
-        timeout: 300_000,
+        // Generous: a loaded machine forks slowly (about 25 ms an orphan at a load of 12 on 2 cores).
+        timeout: 120_000 + orphans * 100,
         killSignal: "SIGKILL",
       });
     } finally {

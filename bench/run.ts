@@ -220,7 +220,7 @@ function pid1Rows(o: Options): Row[] {
     runs[init] = orphanRun(init, { pika: o.hostPika, busybox: o.busybox }, o.orphans);
   }
   const { pika, busybox } = runs;
-  const error = pika.error ?? busybox.error;
+  const error = [pika.error, busybox.error].filter(Boolean).join("; ") || undefined;
   const n = o.orphans.toLocaleString("en");
   const mib = (kb: number | undefined) => (kb === undefined ? undefined : kb / 1024);
   const growth = (r: OrphanRun) => (r.vmRssBefore === undefined || r.vmRssAfter === undefined ? undefined : r.vmRssAfter - r.vmRssBefore);

@@ -422,7 +422,7 @@ ${BB} ps -o pid,ppid,stat,comm | ${BB} awk '{ print "PS", $0 }'
           sb.start(`::once:${BB} echo BOOTED\n::ctrlaltdel:${BB} echo CAD-RAN\n::shutdown:${BB} echo SHUTDOWN-RAN\n`, { busybox });
           await sb.waitFor("BOOTED");
           await sb.signal("SIGQUIT");
-          // Signals are handled in order: once Ctrl-Alt-Del's entry has run, the SIGQUIT has been seen.
+          // A moment in which a wrongly handled SIGQUIT would start the shutdown entries.
           await new Promise((r) => setTimeout(r, 300));
           await sb.signal("SIGINT");
           await sb.waitFor("CAD-RAN");
