@@ -223,7 +223,7 @@ function pid1Rows(o: Options): Row[] {
   const error = [pika.error, busybox.error].filter(Boolean).join("; ") || undefined;
   const n = o.orphans.toLocaleString("en");
   const mib = (kb: number | undefined) => (kb === undefined ? undefined : kb / 1024);
-  const growth = (r: OrphanRun) => (r.vmRssBefore === undefined || r.vmRssAfter === undefined ? undefined : r.vmRssAfter - r.vmRssBefore);
+  const diff = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? undefined : b - a);
   const anon = (r: OrphanRun) => `${fmt(mib(r.anonBefore), "MiB")} → ${fmt(mib(r.anonAfter), "MiB")}`;
   const row = (name: string, unit: Row["unit"], p: number | undefined, b: number | undefined, extra: Partial<Row> = {}): Row =>
     ({ section: "pid1", name, unit, pika: p, busybox: b, error, ...extra });
@@ -233,7 +233,13 @@ function pid1Rows(o: Options): Row[] {
     row(`PID 1 VmRSS after ${n} orphans`, "MiB", mib(pika.vmRssAfter), mib(busybox.vmRssAfter), {
       maxPika: 32, note: `of which anonymous (RssAnon) ${anon(pika)} / ${anon(busybox)}; the rest is the executable's pages`,
     }),
-    row(`PID 1 VmRSS growth over ${n} orphans`, "MiB", mib(growth(pika)), mib(growth(busybox)), { maxPika: 2, noRatio: true, note: "flat: goal <= 2 MiB" }),
+    // Flat is judged on private memory: VmRSS also counts pages of the (shared, reclaimable) executable as they are first touched.
+    row(`PID 1 anonymous memory growth over ${n} orphans`, "MiB", mib(diff(pika.anonBefore, pika.anonAfter)), mib(diff(busybox.anonBefore, busybox.anonAfter)), {
+      maxPika: 2, noRatio: true, note: "RssAnon after - before: flat",
+    }),
+    row(`PID 1 VmRSS growth over ${n} orphans`, "MiB", mib(diff(pika.vmRssBefore, pika.vmRssAfter)), mib(diff(busybox.vmRssBefore, busybox.vmRssAfter)), {
+      noRatio: true, note: "includes the executable's file pages as they are touched",
+    }),
     row(`PID 1 CPU time reaping ${n} orphans`, "ms", pika.cpuMs, busybox.cpuMs, { note: "utime + stime of PID 1, 10 ms ticks" }),
     row(`${n} orphans: the sh loop making them`, "ms", pika.loopMs, busybox.loopMs, { noRatio: true, note: "busybox sh forks; PID 1 competes for the CPU" }),
   ];
