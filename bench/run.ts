@@ -1,8 +1,9 @@
 // npm run bench: pika against busybox-static, whole processes, in one run.
-//   bun bench/run.ts [start] [boot] [cases] [services] [images] [--runs=N] [--cases=TEXT]
-//                    [--host-pika=FILE] [--image-pika=FILE]
+//   bun bench/run.ts [start] [boot] [pid1] [cases] [services] [images] [--runs=N]
+//                    [--cases=TEXT] [--orphans=N] [--host-pika=FILE] [--image-pika=FILE]
 // Sections (all by default): applet start-up times, PID 1 memory and start-up
-// after booting the x86_64 image in QEMU, the applet groups' cases
+// after booting the x86_64 image in QEMU, PID 1 reaping N (10,000) orphans in a
+// pid namespace on the host (bench/pid1.ts), the applet groups' cases
 // (bench/<group>.ts, see bench/cases.ts), the service manager (bench/services.ts:
 // a runlevel of 30 services, supervise-daemon's memory), and the image
 // builder's sizes and times (bench/images.ts). It reports and never asserts: the
@@ -18,11 +19,12 @@ import { imageRows } from "./images.ts";
 import type { BenchCase } from "./cases.ts";
 import { checkRun, hyperfineVersion, measure, type Command } from "./measure.ts";
 import { serviceRows } from "./services.ts";
+import { orphanRun, type OrphanRun } from "./pid1.ts";
 
 export interface Row {
   section: string;
   name: string;
-  unit: "ms" | "MiB";
+  unit: "ms" | "MiB" | "count";
   pika?: number;
   busybox?: number;
   /** Goal on pika/busybox. */
@@ -40,18 +42,20 @@ interface Options {
   sections: Set<string>;
   runs: number;
   casesFilter?: string;
+  orphans: number;
   hostPika: string;
   imagePika?: string;
   busybox: string;
 }
 
-const SECTIONS = ["start", "boot", "cases", "services", "images"];
+const SECTIONS = ["start", "boot", "pid1", "cases", "services", "images"];
 const MIB = 1024 * 1024;
 
 function parseArgs(argv: string[]): Options {
   const o: Options = {
     sections: new Set(),
     runs: 300,
+    orphans: 10_000,
     hostPika: path.join(ROOT, "out", "host", "pika"),
     busybox: process.env.BUSYBOX ?? "/bin/busybox",
   };
@@ -60,12 +64,14 @@ function parseArgs(argv: string[]): Options {
     if (SECTIONS.includes(a)) o.sections.add(a);
     else if (key === "--runs") o.runs = Number(value);
     else if (key === "--cases") o.casesFilter = value;
+    else if (key === "--orphans") o.orphans = Number(value);
     else if (key === "--host-pika") o.hostPika = path.resolve(value);
     else if (key === "--image-pika") o.imagePika = path.resolve(value);
     else throw new Error(`unknown argument ${a} (sections: ${SECTIONS.join(", ")})`);
   }
   if (o.sections.size === 0) SECTIONS.forEach((s) => o.sections.add(s));
   if (!(o.runs >= 1)) throw new Error("--runs needs a positive number");
+  if (!(o.orphans >= 1)) throw new Error("--orphans needs a positive number");
   return o;
 }
 
@@ -246,12 +252,46 @@ async function loginPromptRow(common: Overlay, busybox: Overlay[string]): Promis
   };
 }
 
+// ------------------------------------------------- PID 1 through an orphan storm
+
+function pid1Rows(o: Options): Row[] {
+  const runs: Record<"pika" | "busybox", OrphanRun> = { pika: {}, busybox: {} };
+  for (const init of ["pika", "busybox"] as const) {
+    progress(`${init} init as PID 1 in a pid namespace: ${o.orphans} orphans ...`);
+    runs[init] = orphanRun(init, { pika: o.hostPika, busybox: o.busybox }, o.orphans);
+  }
+  const { pika, busybox } = runs;
+  const error = [pika.error, busybox.error].filter(Boolean).join("; ") || undefined;
+  const n = o.orphans.toLocaleString("en");
+  const mib = (kb: number | undefined) => (kb === undefined ? undefined : kb / 1024);
+  const diff = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? undefined : b - a);
+  const anon = (r: OrphanRun) => `${fmt(mib(r.anonBefore), "MiB")} → ${fmt(mib(r.anonAfter), "MiB")}`;
+  const row = (name: string, unit: Row["unit"], p: number | undefined, b: number | undefined, extra: Partial<Row> = {}): Row =>
+    ({ section: "pid1", name, unit, pika: p, busybox: b, error, ...extra });
+  return [
+    row(`PID 1: zombies left after ${n} orphans`, "count", pika.zombies, busybox.zombies, { maxPika: 0, noRatio: true }),
+    row("PID 1 VmRSS before the orphans (host binary)", "MiB", mib(pika.vmRssBefore), mib(busybox.vmRssBefore), { maxPika: 32 }),
+    row(`PID 1 VmRSS after ${n} orphans`, "MiB", mib(pika.vmRssAfter), mib(busybox.vmRssAfter), {
+      maxPika: 32, note: `of which anonymous (RssAnon) ${anon(pika)} / ${anon(busybox)}; the rest is the executable's pages`,
+    }),
+    // Flat is judged on private memory: VmRSS also counts pages of the (shared, reclaimable) executable as they are first touched.
+    row(`PID 1 anonymous memory growth over ${n} orphans`, "MiB", mib(diff(pika.anonBefore, pika.anonAfter)), mib(diff(busybox.anonBefore, busybox.anonAfter)), {
+      maxPika: 2, noRatio: true, note: "RssAnon after - before: flat",
+    }),
+    row(`PID 1 VmRSS growth over ${n} orphans`, "MiB", mib(diff(pika.vmRssBefore, pika.vmRssAfter)), mib(diff(busybox.vmRssBefore, busybox.vmRssAfter)), {
+      noRatio: true, note: "includes the executable's file pages as they are touched",
+    }),
+    row(`PID 1 CPU time reaping ${n} orphans`, "ms", pika.cpuMs, busybox.cpuMs, { note: "utime + stime of PID 1, 10 ms ticks" }),
+    row(`${n} orphans: the sh loop making them`, "ms", pika.loopMs, busybox.loopMs, { noRatio: true, note: "busybox sh forks; PID 1 competes for the CPU" }),
+  ];
+}
+
 // -------------------------------------------------------- applet groups' cases
 
 /** Every `export const cases` of bench/*.ts, by file. */
 async function loadCases(): Promise<{ file: string; cases?: BenchCase[]; error?: string }[]> {
   const here = path.join(ROOT, "bench");
-  const own = new Set(["run.ts", "cases.ts", "measure.ts", "boot.ts", "services.ts", "images.ts"]);
+  const own = new Set(["run.ts", "cases.ts", "measure.ts", "boot.ts", "pid1.ts", "services.ts", "images.ts"]);
   const files = fs.readdirSync(here).filter((f) => f.endsWith(".ts") && !own.has(f)).sort();
   const out: { file: string; cases?: BenchCase[]; error?: string }[] = [];
   for (const file of files) {
@@ -310,6 +350,7 @@ function fmtMs(ms: number): string {
 function fmt(v: number | undefined, unit: Row["unit"]): string {
   if (v === undefined) return "—";
   if (unit === "ms") return fmtMs(v);
+  if (unit === "count") return String(v);
   return v < 1 ? `${Math.round(v * 1024)} KiB` : `${v.toFixed(1)} MiB`;
 }
 
@@ -335,7 +376,7 @@ function table(rows: Row[]): string {
     const ratio = !r.noRatio && r.pika !== undefined && r.busybox !== undefined && r.busybox > 0 ? `${(r.pika / r.busybox).toFixed(r.pika / r.busybox >= 10 ? 0 : 2)}x` : "—";
     const { target, result } = verdict(r);
     const notes = [r.note, r.error].filter(Boolean).join("; ").replace(/\|/g, "\\|");
-    const name = r.section === "start" || r.section === "boot" ? r.name : `${r.section}: ${r.name}`;
+    const name = ["start", "boot", "pid1"].includes(r.section) ? r.name : `${r.section}: ${r.name}`;
     out.push(`| ${name} | ${fmt(r.pika, r.unit)} | ${fmt(r.busybox, r.unit)} | ${ratio} | ${target} | ${result} | ${notes} |`);
   }
   return out.join("\n");
@@ -379,6 +420,7 @@ async function main(): Promise<number> {
       rows.push({ section: "boot", name: "PID 1 after boot", unit: "MiB", maxPika: 32, error: (err as Error).message });
     }
   }
+  if (o.sections.has("pid1")) rows.push(...pid1Rows(o));
   if (o.sections.has("cases")) rows.push(...(await caseRows(o)));
   if (o.sections.has("services")) {
     progress("services: a runlevel of 30 services, supervise-daemon's memory");

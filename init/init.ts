@@ -1,27 +1,48 @@
 // PID 1. Mounts the pseudo-filesystems, runs /etc/inittab the BusyBox way,
-// reaps every orphan, and shuts down on SIGUSR1 (halt), SIGUSR2 (poweroff)
-// or SIGTERM (reboot). Every error is caught, logged and survived: PID 1
+// reaps every orphan, and answers BusyBox init's signals: SIGUSR1 (halt), SIGUSR2 (poweroff), SIGTERM (reboot), SIGQUIT (restart), SIGINT
+// (ctrlaltdel), SIGHUP (re-read the inittab). Every error is caught, logged and survived: PID 1
 // exiting would panic the kernel.
 import * as fs from "node:fs";
 import type { Subprocess } from "bun";
 import { defineApplet, PIKA_VERSION, warn, type Context } from "../lib/applet.ts";
-import { getpid, reboot, RB, sethostname, uname } from "../lib/syscalls.ts";
+import { errorMessage } from "../lib/errors.ts";
+import { resolveCommand } from "../lib/exec.ts";
+import { dup2, execve, getpid, reboot, RB, resetSignalDispositions, sethostname, uname } from "../lib/syscalls.ts";
+import { askFirst } from "./askfirst.ts";
 import { log, say } from "./console.ts";
 import { kernelOptions, mountPseudoFilesystems } from "./early.ts";
 import { commandLine, DEFAULT_INITTAB, parseInittab, type InittabEntry } from "./inittab.ts";
 import { Reaper } from "./reaper.ts";
-import { shutdownSystem, type ShutdownKind } from "./shutdown.ts";
+import { terminateAllProcesses, unmountAndReboot, type ShutdownKind, type ShutdownOptions } from "./shutdown.ts";
 
 const CHILD_PATH = "/sbin:/usr/sbin:/bin:/usr/bin";
 /** A respawned process that lived shorter than this counts as failing fast. */
 const FAST_EXIT_MS = 5000;
 const MAX_BACKOFF_MS = 60_000;
 
+/**
+ * A respawn or askfirst entry kept running. Across a SIGHUP, BusyBox matches
+ * entries by terminal and command: a kept entry is not restarted, a removed
+ * one gets SIGTERM and is not started again.
+ */
+interface Supervised {
+  entry: InittabEntry;
+  active: boolean;
+  /** The entry's process while it runs. */
+  proc?: Subprocess;
+}
+
+const supervisionKey = (e: InittabEntry) => `${e.tty}\n${e.command}`;
+const isSupervised = (e: InittabEntry) => e.action === "respawn" || e.action === "askfirst";
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 class Init {
   private shuttingDown = false;
-  private readonly running = new Set<Subprocess>();
+  /** sysinit and wait are done: respawn and askfirst entries may start. */
+  private booted = false;
   private readonly reaper: Reaper;
   private entries: InittabEntry[] = [];
+  private readonly supervised = new Map<string, Supervised>();
 
   constructor(
     private readonly ctx: Context,
@@ -48,7 +69,7 @@ class Init {
     try {
       text = fs.readFileSync(file, "utf8");
     } catch (err) {
-      log(`can't read ${file} (${(err as Error).message}); using the default inittab`);
+      log(`can't read ${file} (${errorMessage(err)}); using the default inittab`);
       text = DEFAULT_INITTAB;
     }
     const { entries, problems } = parseInittab(text);
@@ -56,16 +77,33 @@ class Init {
     this.entries = entries;
   }
 
+  /** SIGHUP: read the inittab again; start new respawn/askfirst entries, stop respawning removed ones. */
+  reloadInittab(): void {
+    if (this.shuttingDown) return;
+    this.loadInittab();
+    if (this.booted) this.superviseEntries();
+  }
+
   private of(action: InittabEntry["action"]): InittabEntry[] {
     return this.entries.filter((e) => e.action === action);
   }
 
-  /** Start one inittab process; undefined (and a console message) if it cannot start. */
+  /** The entry's terminal, opened for its stdio; undefined for init's own console. */
+  private openTty(entry: InittabEntry): number | undefined {
+    return entry.tty ? fs.openSync(`/dev/${entry.tty}`, fs.constants.O_RDWR | fs.constants.O_NOCTTY) : undefined;
+  }
+
+  /** Start one inittab process; undefined (and a console message saying why) if it cannot start. */
   spawn(entry: InittabEntry): Subprocess | undefined {
     const { argv, argv0 } = commandLine(entry.command);
     let ttyFd: number | undefined;
     try {
-      if (entry.tty) ttyFd = fs.openSync(`/dev/${entry.tty}`, fs.constants.O_RDWR | fs.constants.O_NOCTTY);
+      ttyFd = this.openTty(entry);
+    } catch (err) {
+      log(`can't open /dev/${entry.tty}: ${errorMessage(err)}`);
+      return undefined;
+    }
+    try {
       const stdio = ttyFd === undefined ? "inherit" : ttyFd;
       const proc = Bun.spawn(argv, {
         argv0,
@@ -73,14 +111,13 @@ class Init {
         env: this.childEnv(),
         stdio: [stdio, stdio, stdio],
         // Interactive entries lead their own session, as on BusyBox.
-        detached: entry.action === "respawn" || entry.action === "askfirst",
+        detached: isSupervised(entry),
       });
       this.reaper.track(proc.pid, proc.exited);
-      this.running.add(proc);
-      proc.exited.finally(() => this.running.delete(proc)).catch(() => {});
       return proc;
     } catch (err) {
-      log(`can't run '${entry.command}': ${(err as Error).message}`);
+      // argv[0] names what is missing: the program, or /bin/sh for a command with shell syntax.
+      log(`can't run '${entry.command}': ${argv[0]}: ${errorMessage(err)}`);
       return undefined;
     } finally {
       if (ttyFd !== undefined) fs.closeSync(ttyFd);
@@ -96,19 +133,59 @@ class Init {
     }
   }
 
-  /** Keep a respawn entry running, backing off while it keeps failing fast. */
-  async supervise(entry: InittabEntry): Promise<void> {
+  /** Match the respawn and askfirst entries of the inittab with the supervisors running. */
+  private superviseEntries(): void {
+    const wanted = new Map(this.entries.filter(isSupervised).map((e) => [supervisionKey(e), e]));
+    for (const [key, s] of this.supervised) {
+      if (wanted.has(key) || !s.active) continue;
+      s.active = false;
+      s.proc?.kill("SIGTERM");
+    }
+    for (const [key, entry] of wanted) {
+      const s = this.supervised.get(key);
+      if (s) Object.assign(s, { entry, active: true });
+      else {
+        const fresh = { entry, active: true };
+        this.supervised.set(key, fresh);
+        void this.supervise(fresh).finally(() => this.supervised.get(key) === fresh && this.supervised.delete(key));
+      }
+    }
+  }
+
+  private keepsRunning(s: Supervised): boolean {
+    return s.active && !this.shuttingDown;
+  }
+
+  /** askfirst: the prompt on the entry's terminal, then wait for Enter; false if no longer wanted. */
+  private async waitForEnter(s: Supervised): Promise<boolean> {
+    let fd: number | undefined;
+    try {
+      fd = this.openTty(s.entry);
+    } catch {
+      return true; // spawn() fails the same way, says so, and backs off
+    }
+    try {
+      return await askFirst(fd ?? 0, fd ?? 1, () => !this.keepsRunning(s));
+    } finally {
+      if (fd !== undefined) fs.closeSync(fd);
+    }
+  }
+
+  /** Keep a respawn or askfirst entry running, backing off while it keeps failing fast. */
+  private async supervise(s: Supervised): Promise<void> {
     let backoff = 0;
-    while (!this.shuttingDown) {
+    while (this.keepsRunning(s)) {
+      if (s.entry.action === "askfirst" && !(await this.waitForEnter(s))) return;
       const started = Date.now();
-      const proc = this.spawn(entry);
+      const proc = (s.proc = this.spawn(s.entry));
       if (proc) await proc.exited.catch(() => {});
-      if (this.shuttingDown) return;
+      s.proc = undefined;
+      if (!this.keepsRunning(s)) return;
       if (Date.now() - started < FAST_EXIT_MS) {
         backoff = Math.min(backoff ? backoff * 2 : 1000, MAX_BACKOFF_MS);
-        log(`'${entry.command}' exited quickly; respawning in ${backoff / 1000}s`);
+        log(`'${s.entry.command}' exited quickly; respawning in ${backoff / 1000}s`);
       } else backoff = 0;
-      await new Promise((r) => setTimeout(r, backoff));
+      await sleep(backoff);
     }
   }
 
@@ -118,7 +195,8 @@ class Init {
     await this.runAndWait(this.of("wait"), true);
     if (this.shuttingDown) return;
     for (const e of this.of("once")) this.spawn(e);
-    for (const e of [...this.of("respawn"), ...this.of("askfirst")]) void this.supervise(e);
+    this.booted = true;
+    this.superviseEntries();
   }
 
   onSignal(name: NodeJS.Signals, handler: () => unknown): void {
@@ -139,21 +217,66 @@ class Init {
   installSignals(): void {
     this.onSignal("SIGCHLD", () => this.reaper.reap());
     this.onSignal("SIGUSR1", () => this.shutdown("halt"));
+    // BusyBox also halts on SIGPWR, but JavaScriptCore suspends threads with
+    // SIGPWR: Bun never passes it on, so it cannot be ours.
     this.onSignal("SIGUSR2", () => this.shutdown("poweroff"));
     this.onSignal("SIGTERM", () => this.shutdown("reboot"));
+    this.onSignal("SIGQUIT", () => this.restart());
     this.onSignal("SIGINT", () => this.runAndWait(this.of("ctrlaltdel")));
-    this.onSignal("SIGHUP", () => this.loadInittab());
+    this.onSignal("SIGHUP", () => this.reloadInittab());
     // A safety net: a lost SIGCHLD must not leave zombies for ever.
     setInterval(() => this.reaper.reap(), 30_000);
   }
 
+  private shutdownOptions(): ShutdownOptions {
+    return { remountRoot: !this.sandbox, verbose: this.options.verbose === "1" || this.ctx.env.PIKA_INIT_VERBOSE === "1" };
+  }
+
+  /** What halt, power-off, reboot and restart share: shutdown entries, then everyone is stopped. */
+  private async stopEverything(): Promise<void> {
+    this.shuttingDown = true;
+    await this.runAndWait(this.of("shutdown"));
+    say("\nThe system is going down NOW!");
+    await terminateAllProcesses(this.reaper);
+  }
+
   async shutdown(kind: ShutdownKind): Promise<void> {
     if (this.shuttingDown) return;
-    this.shuttingDown = true;
-    say("\nThe system is going down NOW!");
-    await this.runAndWait(this.of("shutdown"));
-    await shutdownSystem(kind, this.reaper, { remountRoot: !this.sandbox });
+    await this.stopEverything();
+    unmountAndReboot(kind, this.shutdownOptions());
   }
+
+  /**
+   * SIGQUIT: with a restart entry, stop everything and become its command
+   * (execve, on its terminal); without one, nothing. Halts if the exec fails.
+   */
+  async restart(): Promise<void> {
+    const [entry] = this.of("restart");
+    if (!entry || this.shuttingDown) return;
+    await this.stopEverything();
+    try {
+      reboot(RB.ENABLE_CAD); // the kernel's default, for the next init
+    } catch {}
+    try {
+      execEntry(entry, this.childEnv());
+    } catch (err) {
+      log(`can't run '${entry.command}': ${errorMessage(err)}`);
+    }
+    unmountAndReboot("halt", this.shutdownOptions());
+  }
+}
+
+/** Replace init with an entry's command, its terminal as stdin, stdout and stderr. */
+function execEntry(entry: InittabEntry, env: Record<string, string>): never {
+  const { argv, argv0 } = commandLine(entry.command);
+  const found = resolveCommand(argv[0], env, "/");
+  if ("error" in found) throw new Error(`${argv[0]}: ${found.error === "ENOENT" ? "not found" : found.error}`);
+  if (entry.tty) {
+    const fd = fs.openSync(`/dev/${entry.tty}`, fs.constants.O_RDWR);
+    for (const to of [0, 1, 2]) dup2(fd, to);
+  }
+  resetSignalDispositions();
+  return execve(found.file, [argv0, ...argv.slice(1)], env);
 }
 
 function setHostname(): void {

@@ -1,5 +1,6 @@
-// The end of the system: TERM everyone, wait (bounded), KILL the rest, sync,
-// unmount in reverse order, then reboot(2). BusyBox's sequence and wording.
+// The end of the system, in BusyBox's sequence and wording: TERM everyone,
+// wait (bounded), KILL the rest; then (BusyBox leaves this to a shutdown
+// entry) sync, unmount in reverse order, and reboot(2).
 import { log, say } from "./console.ts";
 import { liveUserProcesses } from "./procs.ts";
 import type { Reaper } from "./reaper.ts";
@@ -16,6 +17,14 @@ const COMMAND: Record<ShutdownKind, [number, string]> = {
 };
 
 const TERM_GRACE_MS = 2000;
+const KILL_GRACE_MS = 1000;
+
+export interface ShutdownOptions {
+  /** Remount / read-only (not in a host test sandbox, whose / is the host's). */
+  remountRoot: boolean;
+  /** Say on the console what happens to each mount. */
+  verbose: boolean;
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -36,12 +45,30 @@ function signalAll(signal: number): void {
   }
 }
 
-function unmountAll(remountRoot: boolean): void {
+/** SIGTERM to every process, up to two seconds for them to go, SIGKILL to the rest. */
+export async function terminateAllProcesses(reaper: Reaper): Promise<void> {
+  const self = getpid();
+  signalAll(constants.signals.SIGTERM);
+  say("Sent SIGTERM to all processes");
+  await waitForProcessesToEnd(self, reaper, TERM_GRACE_MS);
+  signalAll(constants.signals.SIGKILL);
+  say("Sent SIGKILL to all processes");
+  await waitForProcessesToEnd(self, reaper, KILL_GRACE_MS);
+}
+
+function remountReadOnly(source: string, target: string): void {
+  mount(source, target, null, MS.REMOUNT | MS.RDONLY);
+}
+
+/** Newest mount first, so that a mount goes before the one it sits on. */
+function unmountAll(opts: ShutdownOptions): void {
+  const note = (what: string) => opts.verbose && log(what);
   for (const m of readMounts().reverse()) {
     if (m.target === "/") {
-      if (remountRoot && m.fstype !== "rootfs" && !m.options.split(",").includes("ro")) {
+      if (opts.remountRoot && m.fstype !== "rootfs" && !m.options.split(",").includes("ro")) {
         try {
-          mount(m.source, "/", null, MS.REMOUNT | MS.RDONLY);
+          remountReadOnly(m.source, "/");
+          note("remounted / read-only");
         } catch (err) {
           log(`can't remount / read-only: ${(err as Error).message}`);
         }
@@ -50,26 +77,27 @@ function unmountAll(remountRoot: boolean): void {
     }
     try {
       umount2(m.target);
-    } catch {
+      note(`unmounted ${m.target}`);
+    } catch (err) {
+      // Busy (the console on /dev): make it read-only, then detach it.
       try {
-        umount2(m.target, MNT_DETACH); // busy (the console on /dev): detach it
-      } catch (err) {
+        remountReadOnly(m.source, m.target);
+        note(`remounted ${m.target} read-only`);
+      } catch {}
+      try {
+        umount2(m.target, MNT_DETACH);
+        note(`detached ${m.target}`);
+      } catch {
         log(`can't unmount ${m.target}: ${(err as Error).message}`);
       }
     }
   }
 }
 
-export async function shutdownSystem(kind: ShutdownKind, reaper: Reaper, opts: { remountRoot: boolean }): Promise<void> {
-  const self = getpid();
-  signalAll(constants.signals.SIGTERM);
-  say("Sent SIGTERM to all processes");
-  await waitForProcessesToEnd(self, reaper, TERM_GRACE_MS);
-  signalAll(constants.signals.SIGKILL);
-  say("Sent SIGKILL to all processes");
-  await waitForProcessesToEnd(self, reaper, 1000);
+/** Sync, unmount everything and ask the kernel to halt, power off or reboot. */
+export function unmountAndReboot(kind: ShutdownKind, opts: ShutdownOptions): void {
   sync();
-  unmountAll(opts.remountRoot);
+  unmountAll(opts);
   sync();
   const [cmd, word] = COMMAND[kind];
   say(`Requesting system ${word}`);

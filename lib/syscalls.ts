@@ -64,6 +64,7 @@ const SYMBOLS = {
   read: { args: [i32, P, u64], returns: "i64_fast" },
   close: { args: [i32], returns: i32 },
   flock: { args: [i32, i32], returns: i32 },
+  signal: { args: [i32, P], returns: P },
 } as const;
 
 type Ffi = typeof import("bun:ffi");
@@ -155,9 +156,14 @@ export const WNOWAIT = 0x01000000;
 /** siginfo_t fields we use (same offsets on x86_64 and aarch64). */
 export interface ChildInfo { pid: number; code: number; status: number }
 
+// Reused by every call: PID 1 reaps thousands of children, and a fresh buffer
+// for each would pile up as garbage between collections.
+const siginfo = new Int32Array(32); // siginfo_t is 128 bytes
+const waitStatus = new Int32Array(1);
+
 /** waitid(); returns undefined when WNOHANG finds nothing to report. */
 export function waitid(idtype: number, id: number, options: number): ChildInfo | undefined {
-  const info = new Int32Array(32); // siginfo_t is 128 bytes
+  const info = siginfo.fill(0);
   check(lib().waitid(idtype, id, info, options), "waitid");
   const pid = info[4];
   if (pid === 0) return undefined;
@@ -166,7 +172,7 @@ export function waitid(idtype: number, id: number, options: number): ChildInfo |
 
 /** waitpid(); returns [pid, raw status]; pid 0 with WNOHANG when nothing exited. */
 export function waitpid(pid: number, options = 0): [number, number] {
-  const status = new Int32Array(1);
+  const status = waitStatus.fill(0);
   const ret = check(lib().waitpid(pid, status, options), "waitpid");
   return [ret, status[0]];
 }
@@ -709,6 +715,14 @@ export function execve(file: string, argv: string[], env: Record<string, string>
   const envTable = table(Object.entries(env).map(([k, v]) => `${k}=${v}`));
   lib().execve(path, argvTable, envTable);
   fail("execve", file);
+}
+
+/**
+ * Every signal back to its default action (SIG_DFL), as before an execve(2)
+ * that must not pass on what this process ignores (Bun ignores SIGPIPE).
+ */
+export function resetSignalDispositions(): void {
+  for (let sig = 1; sig < 32; sig++) if (sig !== 9 && sig !== 19) lib().signal(sig, null);
 }
 
 /** dup(2): a new descriptor for the same open file (without close-on-exec). */

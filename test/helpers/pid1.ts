@@ -77,14 +77,23 @@ export class InitSandbox {
     return p;
   }
 
-  /** Start `pika init` as PID 1 with this inittab (it may name files under this.dir). */
-  start(inittab: string): this {
+  /**
+   * Start `pika init` as PID 1 with this inittab (it may name files under
+   * this.dir). `busybox: true` runs busybox-static's init instead, the oracle:
+   * it reads only /etc/inittab, so a tmpfs over /etc (in the sandbox's own
+   * mount namespace) holds a copy. `setup` is a busybox sh script run as PID 1
+   * just before it becomes init (e.g. to hide a file with a bind mount).
+   */
+  start(inittab: string, opts: { busybox?: boolean; setup?: string; env?: Record<string, string> } = {}): this {
     const tab = this.file("inittab", inittab);
+    const steps = [opts.setup, opts.busybox && `${BUSYBOX} mount -t tmpfs tmpfs /etc && ${BUSYBOX} cp ${tab} /etc/inittab`].filter(Boolean);
+    const init = opts.busybox ? [BUSYBOX, "init"] : [INIT_BIN, "init"];
+    const argv = steps.length ? [BUSYBOX, "sh", "-ec", `${steps.join("\n")}\nexec "$@"`, "sh", ...init] : init;
     const out = fs.openSync(this.consoleFile, "a");
     try {
-      this.proc = spawn(UNSHARE[0], [...UNSHARE.slice(1), INIT_BIN, "init"], {
+      this.proc = spawn(UNSHARE[0], [...UNSHARE.slice(1), ...argv], {
         stdio: ["ignore", out, out],
-        env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", LANG: "C", PIKA_INIT_SANDBOX: "1", PIKA_INITTAB: tab },
+        env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", LANG: "C", PIKA_INIT_SANDBOX: "1", PIKA_INITTAB: tab, ...opts.env },
       });
     } finally {
       fs.closeSync(out);
@@ -130,7 +139,8 @@ export class InitSandbox {
     const now = performance.now();
     const parts = this.partial.split("\n");
     this.partial = parts.pop()!;
-    for (const text of parts) this.lines.push({ text, at: now });
+    // BusyBox starts its console messages with a carriage return.
+    for (const text of parts) this.lines.push({ text: text.replace(/^\r/, ""), at: now });
   }
 
   /** The whole console so far. */
@@ -158,6 +168,18 @@ export class InitSandbox {
       if (i >= 0) return this.lines[i];
       if (this.exitStatus) throw new Error(`init exited (${JSON.stringify(this.exitStatus)}) before ${match} appeared; console:\n${this.output()}`);
       if (performance.now() > until) throw new Error(`no ${match} on the console within ${timeoutMs} ms; console:\n${this.output()}`);
+      await sleep(10);
+    }
+  }
+
+  /** Wait until test() holds (checked against the console as it grows). Fails early if init has exited. */
+  async waitUntil(test: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+    const until = performance.now() + timeoutMs;
+    for (;;) {
+      this.poll();
+      if (test()) return;
+      if (this.exitStatus) throw new Error(`init exited (${JSON.stringify(this.exitStatus)}) before ${what}; console:\n${this.output()}`);
+      if (performance.now() > until) throw new Error(`no ${what} within ${timeoutMs} ms; console:\n${this.output()}`);
       await sleep(10);
     }
   }

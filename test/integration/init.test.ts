@@ -8,13 +8,44 @@
 // child's fatal signal, so that is what these tests see as the exit status.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import { BUSYBOX, childrenOf, cmdline, INIT_BIN, pid1Unavailable, UNSHARE, withInit, type InitSandbox } from "../helpers/pid1.ts";
 
 const unavailable = pid1Unavailable();
 if (unavailable) console.warn(`test/integration/init.test.ts skipped: ${unavailable}`);
 
+const require = createRequire(import.meta.url);
+const pty = require("node-pty") as typeof import("node-pty");
+
 const BB = BUSYBOX;
+const PRESS_ENTER = "Please press Enter to activate this console. ";
+/** Each behaviour checked on pika's init and on busybox-static's, the oracle. */
+const INITS = [
+  { who: "pika", busybox: false },
+  { who: "busybox (oracle)", busybox: true },
+];
+
+/** A terminal (node-pty) held open by a process that never reads it; init's entries use its /dev/pts/N. */
+function terminal() {
+  const t = pty.spawn(BB, ["sleep", "1000"], { env: { PATH: "/usr/bin:/bin" } });
+  let screen = "";
+  t.onData((d) => (screen += d));
+  return {
+    tty: (t as unknown as { ptsName: string }).ptsName.replace(/^\/dev\//, ""),
+    screen: () => screen,
+    type: (s: string) => t.write(s),
+    count: (s: string) => screen.split(s).length - 1,
+    async waitFor(test: (screen: string) => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+      const until = performance.now() + timeoutMs;
+      while (!test(screen)) {
+        if (performance.now() > until) throw new Error(`no ${what} on the terminal within ${timeoutMs} ms; it shows:\n${JSON.stringify(screen)}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    close: () => t.kill("SIGKILL"),
+  };
+}
 const TEST_TIMEOUT = 30_000;
 
 /** Console lines that must never appear: init caught something it did not expect. */
@@ -114,39 +145,139 @@ echo ONCE-A-END
       });
     }, TEST_TIMEOUT);
 
-    it("reports garbage lines, unknown actions and missing programs, runs the valid lines and keeps running", async () => {
-      await withInit(async (sb) => {
-        sb.start(`# line 1 is a comment
+    for (const { who, busybox } of INITS) {
+      it(`${who}: reports garbage lines with their number and missing programs, runs the valid lines and keeps running`, async () => {
+        await withInit(async (sb) => {
+          sb.start(
+            `# line 1 is a comment
 this is garbage
 ::sysinit:${BB} echo VALID-SYSINIT
 ::explode:${BB} echo NEVER-RUN
 
 ::once:
 ::once:/nonexistent/program --flag
-::respawn:/nonexistent/daemon
 ::wait:${BB} echo VALID-WAIT
 ::once:${BB} echo VALID-ONCE
-`);
-        const tab = `${sb.dir}/inittab`;
-        await sb.waitFor("VALID-ONCE");
-        await sb.waitFor("init: can't run '/nonexistent/program --flag': ");
-        await sb.waitFor(/^init: can't run '\/nonexistent\/daemon': /);
-        await sb.waitFor("init: '/nonexistent/daemon' exited quickly; respawning in 1s");
-        const out = sb.output();
-        expect(out).toContain(`init: ${tab}: line 2: expected id:runlevels:action:process: 'this is garbage'\n`);
-        expect(out).toContain(`init: ${tab}: line 4: unknown action 'explode'\n`);
-        expect(out).toContain(`init: ${tab}: line 6: no process to run\n`);
-        expect(out).not.toContain("NEVER-RUN");
-        expectInOrder(sb, ["VALID-SYSINIT", "VALID-WAIT", "VALID-ONCE"]);
+`,
+            { busybox },
+          );
+          await sb.waitFor("VALID-ONCE");
+          await sb.waitFor("can't run '/nonexistent/program");
+          const tab = `${sb.dir}/inittab`;
+          const out = sb.output();
+          if (busybox) {
+            for (const n of [2, 4, 6]) expect(out).toContain(`Bad inittab entry at line ${n}\n`);
+            expect(out).toContain("can't run '/nonexistent/program': No such file or directory");
+          } else {
+            expect(out).toContain(`init: ${tab}: line 2: expected id:runlevels:action:process: 'this is garbage'\n`);
+            expect(out).toContain(`init: ${tab}: line 4: unknown action 'explode'\n`);
+            expect(out).toContain(`init: ${tab}: line 6: no process to run\n`);
+            expect(out).toContain("init: can't run '/nonexistent/program --flag': /nonexistent/program: No such file or directory\n");
+          }
+          expect(out).not.toContain("NEVER-RUN");
+          expectInOrder(sb, ["VALID-SYSINIT", "VALID-WAIT", "VALID-ONCE"]);
 
-        // Still alive and in charge: a clean power-off.
-        await sb.signal("SIGUSR2");
-        const st = await sb.waitExit(10_000);
-        expectInOrder(sb, [...SHUTDOWN_SEQUENCE, "Requesting system poweroff"]);
-        expect(st).toEqual({ code: null, signal: "SIGINT" });
+          // Still alive and in charge: a clean power-off.
+          await sb.signal("SIGUSR2");
+          const st = await sb.waitExit(10_000);
+          expectInOrder(sb, [...SHUTDOWN_SEQUENCE, "Requesting system poweroff"]);
+          expect(st).toEqual({ code: null, signal: "SIGINT" });
+          expectNoInternalErrors(sb);
+        });
+      }, TEST_TIMEOUT);
+
+      it(`${who}: without a usable /bin/sh, says so for commands with shell syntax and goes on with the others`, async () => {
+        await withInit(async (sb) => {
+          // /dev/null bound over /bin/sh (in the sandbox's mount namespace only): exec gives EACCES.
+          sb.start(
+            `::once:echo SHELL-RAN $HOME
+::respawn:${BB} echo RESPAWNED; exit 1
+::once:${BB} echo PLAIN-RAN
+::ctrlaltdel:${BB} echo CAD-RAN
+`,
+            { busybox, setup: `${BB} mount --bind /dev/null /bin/sh` },
+          );
+          await sb.waitFor("PLAIN-RAN");
+          const message = busybox ? "can't run '/bin/sh': Permission denied" : "init: can't run 'echo SHELL-RAN $HOME': /bin/sh: Permission denied";
+          await sb.waitFor(message);
+          if (!busybox) {
+            await sb.waitFor(`init: can't run '${BB} echo RESPAWNED; exit 1': /bin/sh: Permission denied`);
+            await sb.waitFor(`init: '${BB} echo RESPAWNED; exit 1' exited quickly; respawning in 1s`);
+          }
+          expect(sb.lines.filter((l) => /^(SHELL-RAN|RESPAWNED)/.test(l.text))).toEqual([]);
+          await sb.signal("SIGINT");
+          await sb.waitFor("CAD-RAN");
+          await sb.signal("SIGUSR2");
+          expect(await sb.waitExit(10_000)).toEqual({ code: null, signal: "SIGINT" });
+          expectInOrder(sb, ["CAD-RAN", ...SHUTDOWN_SEQUENCE, "Requesting system poweroff"]);
+          expectNoInternalErrors(sb);
+        });
+      }, TEST_TIMEOUT);
+    }
+
+    it("a respawn entry that fails fast is backed off, and the count starts over once it has stayed up a while", async () => {
+      await withInit(async (sb) => {
+        // Runs 1 and 2 fail at once, run 3 stays up longer than the 5 s window, run 4 fails at once.
+        const runs = `${sb.dir}/runs`;
+        const job = sb.file(
+          "job.sh",
+          `echo x >> ${runs}\nn=$(${BB} wc -l < ${runs})\necho "RUN-$n"\n[ "$n" = 3 ] && ${BB} sleep 5.5\n[ "$n" -ge 5 ] && exec ${BB} sleep 1000\nexit 1\n`,
+        );
+        sb.start(`::respawn:${BB} sh ${job}\n`);
+        await sb.waitFor("RUN-5", 25_000);
+        const backoffs = sb.lines.filter((l) => l.text.includes("exited quickly")).map((l) => /respawning in (\d+)s/.exec(l.text)?.[1]);
+        expect(backoffs).toEqual(["1", "2", "1"]);
+        expectInOrder(sb, ["RUN-1", "respawning in 1s", "RUN-2", "respawning in 2s", "RUN-3", "RUN-4", "respawning in 1s", "RUN-5"]);
+        // Run 3 was restarted at once: no back-off message between it and run 4.
+        expect(sb.indexOf("RUN-4") - sb.indexOf("RUN-3")).toBe(1);
         expectNoInternalErrors(sb);
       });
-    }, TEST_TIMEOUT);
+    }, 40_000);
+  });
+
+  describe.concurrent("askfirst", () => {
+    for (const { who, busybox } of INITS) {
+      it(`${who}: on the console, prompts, runs the command once input ends (stdin is /dev/null), and prompts again after it exits`, async () => {
+        await withInit(async (sb) => {
+          sb.start(`::askfirst:${BB} echo ASKED\n`, { busybox });
+          await sb.waitFor(`${PRESS_ENTER}ASKED`);
+          // Respawned: the prompt again, then the command again.
+          await sb.waitUntil(() => sb.count(`${PRESS_ENTER}ASKED`) >= 2, "a second prompt");
+          // The prompt starts on a line of its own.
+          const first = sb.indexOf(`${PRESS_ENTER}ASKED`);
+          expect(sb.lines[first].text).toBe(`${PRESS_ENTER}ASKED`);
+          expect(sb.lines[first - 1].text).toBe("");
+          expectNoInternalErrors(sb);
+        });
+      }, TEST_TIMEOUT);
+
+      it(`${who}: on a terminal, waits for Enter, leaves what follows to the command, and asks again once it exits`, async () => {
+        const term = terminal();
+        try {
+          await withInit(async (sb) => {
+            const ran = `${sb.dir}/ran`;
+            const cmd = sb.file("cmd.sh", `${BB} touch ${ran}\necho ACTIVATED\nread line\necho "GOT=$line"\n`);
+            sb.start(`${term.tty}::askfirst:${BB} sh ${cmd}\n`, { busybox });
+            await term.waitFor((s) => s.includes(PRESS_ENTER), "prompt");
+            expect(term.screen()).toMatch(/^\r?\n/);
+            // Nothing runs before Enter (given a moment in which it could).
+            await new Promise((r) => setTimeout(r, 700));
+            expect(fs.existsSync(ran)).toBe(false);
+            expect(term.screen()).not.toContain("ACTIVATED");
+            // Enter, then a line the command must still find on the terminal.
+            term.type("\rhello\r");
+            await term.waitFor((s) => s.includes("GOT=hello"), "GOT=hello");
+            expect(fs.existsSync(ran)).toBe(true);
+            await term.waitFor((s) => s.indexOf(PRESS_ENTER, s.indexOf("GOT=hello")) > 0, "a second prompt");
+            expect(term.count("ACTIVATED")).toBe(1);
+            expect(sb.output()).not.toContain("ACTIVATED");
+            expectNoInternalErrors(sb);
+          });
+        } finally {
+          term.close();
+        }
+      }, TEST_TIMEOUT);
+    }
   });
 
   describe.concurrent("reaping", () => {
@@ -201,7 +332,7 @@ ${BB} ps -o pid,ppid,stat,comm | ${BB} awk '{ print "PS", $0 }'
         await sb.signal("SIGUSR2");
         const st = await sb.waitExit(10_000);
         // Shutdown entries run one after the other, waited for, before anyone is signalled.
-        expectInOrder(sb, ["The system is going down NOW!", "SHUTDOWN-1", "SHUTDOWN-2", "Sent SIGTERM to all processes", "Sent SIGKILL to all processes", "Requesting system poweroff"]);
+        expectInOrder(sb, ["SHUTDOWN-1", "SHUTDOWN-2", "The system is going down NOW!", "Sent SIGTERM to all processes", "Sent SIGKILL to all processes", "Requesting system poweroff"]);
         // The SIGTERM reached the trap, before the SIGKILL.
         const got = sb.indexOf("GOT-TERM");
         expect(got).toBeGreaterThan(sb.indexOf("SHUTDOWN-2"));
@@ -214,28 +345,192 @@ ${BB} ps -o pid,ppid,stat,comm | ${BB} awk '{ print "PS", $0 }'
       });
     }, TEST_TIMEOUT);
 
-    it("SIGUSR1 halts", async () => {
-      await withInit(async (sb) => {
-        sb.start(`::once:${BB} echo BOOTED\n::shutdown:${BB} echo SHUTDOWN-RAN\n`);
-        await sb.waitFor("BOOTED");
-        await sb.signal("SIGUSR1");
-        const st = await sb.waitExit(10_000);
-        expectInOrder(sb, ["The system is going down NOW!", "SHUTDOWN-RAN", "Sent SIGTERM to all processes", "Sent SIGKILL to all processes", "Requesting system halt"]);
-        expect(sb.output()).not.toMatch(/Requesting system (poweroff|reboot)/);
-        expect(st).toEqual({ code: null, signal: "SIGINT" });
-        expectNoInternalErrors(sb);
-      });
-    }, TEST_TIMEOUT);
+    // In a pid namespace, reboot(2) from its init kills that init: SIGINT for
+    // halt and power-off, SIGHUP for reboot (unshare passes the signal on).
+    const SHUTDOWN_SIGNALS: [NodeJS.Signals, string, NodeJS.Signals][] = [
+      ["SIGUSR1", "halt", "SIGINT"],
+      ["SIGUSR2", "poweroff", "SIGINT"],
+      ["SIGTERM", "reboot", "SIGHUP"],
+    ];
+    for (const { who, busybox } of INITS) {
+      for (const [signal, word, death] of SHUTDOWN_SIGNALS) {
+        it(`${who}: ${signal} runs the shutdown entries, stops everyone and requests ${word}`, async () => {
+          await withInit(async (sb) => {
+            sb.start(`::once:${BB} echo BOOTED\n::once:${BB} sleep 1000\n::shutdown:${BB} echo SHUTDOWN-RAN\n`, { busybox });
+            await sb.waitFor("BOOTED");
+            await sb.signal(signal);
+            const st = await sb.waitExit(10_000);
+            expectInOrder(sb, ["SHUTDOWN-RAN", ...SHUTDOWN_SEQUENCE, `Requesting system ${word}`]);
+            expect(sb.count(/Requesting system/)).toBe(1);
+            expect(st).toEqual({ code: null, signal: death });
+            expectNoInternalErrors(sb);
+          });
+        }, TEST_TIMEOUT);
+      }
 
-    it("SIGTERM reboots", async () => {
+      it(`${who}: SIGPWR ${busybox ? "halts" : "(differs: taken by JavaScriptCore) is survived, and init stays in charge"}`, async () => {
+        await withInit(async (sb) => {
+          sb.start(`::once:${BB} echo BOOTED\n::ctrlaltdel:${BB} echo CAD-RAN\n::shutdown:${BB} echo SHUTDOWN-RAN\n`, { busybox });
+          await sb.waitFor("BOOTED");
+          await sb.signal("SIGPWR");
+          if (busybox) {
+            expect(await sb.waitExit(10_000)).toEqual({ code: null, signal: "SIGINT" });
+            expectInOrder(sb, ["SHUTDOWN-RAN", ...SHUTDOWN_SEQUENCE, "Requesting system halt"]);
+            return;
+          }
+          await new Promise((r) => setTimeout(r, 300));
+          await sb.signal("SIGINT");
+          await sb.waitFor("CAD-RAN");
+          expect(sb.output()).not.toContain("SHUTDOWN-RAN");
+          await sb.signal("SIGUSR1");
+          expect(await sb.waitExit(10_000)).toEqual({ code: null, signal: "SIGINT" });
+          expectNoInternalErrors(sb);
+        });
+      }, TEST_TIMEOUT);
+
+      it(`${who}: SIGQUIT runs the shutdown entries, stops everyone and becomes the restart entry's command`, async () => {
+        await withInit(async (sb) => {
+          const daemon = sb.file("daemon.sh", `echo DAEMON-START\nexec ${BB} sleep 1001\n`);
+          const restart = sb.file(
+            "restart.sh",
+            `echo "RESTARTED pid=$$"\n${BB} grep -E '^Sig(Ign|Blk)' /proc/self/status | ${BB} sed 's/^/RESTARTED-/'\nexec ${BB} sleep 1002\n`,
+          );
+          sb.start(`::respawn:${BB} sh ${daemon}\n::shutdown:${BB} echo SHUTDOWN-RAN\n::restart:${BB} sh ${restart}\n`, { busybox });
+          await sb.waitFor("DAEMON-START");
+          const init = await sb.initPid();
+          await sb.signal("SIGQUIT");
+          await sb.waitFor("RESTARTED pid=1");
+          await sb.waitFor("RESTARTED-SigBlk");
+          expectInOrder(sb, ["SHUTDOWN-RAN", ...SHUTDOWN_SEQUENCE, "RESTARTED pid=1"]);
+          // Nothing inherited from the old init: no blocked or ignored signals.
+          await sb.waitFor("RESTARTED-SigIgn");
+          expect(sb.lines.filter((l) => l.text.startsWith("RESTARTED-Sig")).map((l) => l.text).sort()).toEqual([
+            "RESTARTED-SigBlk:\t0000000000000000",
+            "RESTARTED-SigIgn:\t0000000000000000",
+          ]);
+          // The namespace's PID 1 is now the restart command, and the daemon is gone for good.
+          await sb.waitUntil(() => cmdline(init)?.join(" ") === `${BB} sleep 1002`, "PID 1 running sleep 1002");
+          expect(sb.count("DAEMON-START")).toBe(1);
+          expect(sb.output()).not.toContain("Requesting system");
+          expect(sb.exitStatus).toBeUndefined();
+          expectNoInternalErrors(sb);
+        });
+      }, TEST_TIMEOUT);
+
+      it(`${who}: SIGQUIT without a restart entry changes nothing`, async () => {
+        await withInit(async (sb) => {
+          sb.start(`::once:${BB} echo BOOTED\n::ctrlaltdel:${BB} echo CAD-RAN\n::shutdown:${BB} echo SHUTDOWN-RAN\n`, { busybox });
+          await sb.waitFor("BOOTED");
+          await sb.signal("SIGQUIT");
+          // A moment in which a wrongly handled SIGQUIT would start the shutdown entries.
+          await new Promise((r) => setTimeout(r, 300));
+          await sb.signal("SIGINT");
+          await sb.waitFor("CAD-RAN");
+          expect(sb.output()).not.toMatch(/SHUTDOWN-RAN|going down/);
+          await sb.signal("SIGUSR2");
+          expect(await sb.waitExit(10_000)).toEqual({ code: null, signal: "SIGINT" });
+          expectInOrder(sb, ["CAD-RAN", "SHUTDOWN-RAN", ...SHUTDOWN_SEQUENCE, "Requesting system poweroff"]);
+          expectNoInternalErrors(sb);
+        });
+      }, TEST_TIMEOUT);
+
+      it(`${who}: SIGQUIT with a restart entry that cannot run halts`, async () => {
+        await withInit(async (sb) => {
+          sb.start(`::once:${BB} echo BOOTED\n::restart:/nonexistent/init\n`, { busybox });
+          await sb.waitFor("BOOTED");
+          await sb.signal("SIGQUIT");
+          const st = await sb.waitExit(10_000);
+          await sb.waitFor(/can't run '\/nonexistent\/init': /);
+          expectInOrder(sb, [...SHUTDOWN_SEQUENCE, "can't run '/nonexistent/init'"]);
+          expect(st).toEqual({ code: null, signal: "SIGINT" });
+          expectNoInternalErrors(sb);
+        });
+      }, TEST_TIMEOUT);
+
+      it(`${who}: SIGHUP re-reads the inittab: new respawn entries start, kept ones are not restarted, removed ones get SIGTERM and are not respawned`, async () => {
+        await withInit(async (sb) => {
+          const job = (name: string, n: number) => sb.file(`${name}.sh`, `echo ${name}-START\nexec ${BB} sleep ${n}\n`);
+          const [keep, drop, added] = [job("KEEP", 1001), job("DROP", 1002), job("ADDED", 1003)];
+          sb.start(`::respawn:${BB} sh ${keep}\n::respawn:${BB} sh ${drop}\n::shutdown:${BB} echo OLD-SHUTDOWN\n`, { busybox });
+          await sb.waitFor("KEEP-START");
+          await sb.waitFor("DROP-START");
+          const init = await sb.initPid();
+          const sleeper = (n: number) => childrenOf(init).find((p) => cmdline(p)?.join(" ") === `${BB} sleep ${n}`);
+          const dropPid = sleeper(1002)!;
+          expect(dropPid).toBeGreaterThan(0);
+          // busybox reads /etc/inittab only: its copy is in the sandbox's /etc, seen through /proc/PID/root.
+          const tab = busybox ? `/proc/${init}/root/etc/inittab` : `${sb.dir}/inittab`;
+          fs.writeFileSync(tab, `::respawn:${BB} sh ${keep}\n::respawn:${BB} sh ${added}\n::shutdown:${BB} echo NEW-SHUTDOWN\n`);
+          await sb.signal("SIGHUP");
+          await sb.waitFor("ADDED-START");
+          // The removed entry's process gets SIGTERM, and is not respawned.
+          await sb.waitUntil(() => cmdline(dropPid) === undefined, "the removed entry's process to end");
+          // A kept entry is still respawned: its restart shows that the dropped one had time to come back.
+          process.kill(sleeper(1001)!, "SIGKILL");
+          await sb.waitUntil(() => sb.count("KEEP-START") === 2, "KEEP respawned");
+          await new Promise((r) => setTimeout(r, 1500));
+          expect(sb.count("DROP-START")).toBe(1);
+          expect(sb.count("ADDED-START")).toBe(1);
+          await sb.signal("SIGUSR2");
+          await sb.waitExit(10_000);
+          expect(sb.output()).toContain("NEW-SHUTDOWN");
+          expect(sb.output()).not.toContain("OLD-SHUTDOWN");
+          expectNoInternalErrors(sb);
+        });
+      }, TEST_TIMEOUT);
+    }
+
+    it("shutdown order: shutdown entries, TERM, a bounded wait, KILL for a survivor, then unmounts newest first", async () => {
       await withInit(async (sb) => {
-        sb.start(`::once:${BB} echo BOOTED\n::shutdown:${BB} echo SHUTDOWN-RAN\n`);
-        await sb.waitFor("BOOTED");
-        await sb.signal("SIGTERM");
-        const st = await sb.waitExit(10_000);
-        expectInOrder(sb, ["The system is going down NOW!", "SHUTDOWN-RAN", "Sent SIGTERM to all processes", "Sent SIGKILL to all processes", "Requesting system reboot"]);
-        expect(sb.output()).not.toMatch(/Requesting system (poweroff|halt)/);
-        expect(st).toEqual({ code: null, signal: "SIGHUP" });
+        // Three tmpfs mounts made inside the sandbox's mount namespace: outer, outer/inner
+        // (on top of outer, so it must go first), then late.
+        const [outer, inner, late] = [`${sb.dir}/outer`, `${sb.dir}/outer/inner`, `${sb.dir}/late`];
+        const mounts = sb.file(
+          "mounts.sh",
+          `${BB} mkdir -p ${outer} ${late}\n${BB} mount -t tmpfs t1 ${outer}\n${BB} mkdir ${inner}\n${BB} mount -t tmpfs t2 ${inner}\n${BB} mount -t tmpfs t3 ${late}\necho MOUNTED\n`,
+        );
+        const polite = sb.file("polite.sh", `trap 'echo GOT-TERM; exit 0' TERM\necho POLITE-READY\nwhile :; do ${BB} sleep 0.1; done\n`);
+        const stubborn = sb.file("stubborn.sh", `trap '' TERM\nwhile :; do echo BEAT; ${BB} sleep 0.1; done\n`);
+        sb.start(
+          `::sysinit:${BB} sh ${mounts}
+::once:${BB} sh ${polite}
+::once:${BB} sh ${stubborn}
+::shutdown:${BB} sh -c "${BB} sleep 0.2; echo SHUTDOWN-1"
+::shutdown:${BB} echo SHUTDOWN-2
+`,
+          { env: { PIKA_INIT_VERBOSE: "1" } },
+        );
+        await sb.waitFor("MOUNTED");
+        await sb.waitFor("POLITE-READY");
+        await sb.waitFor("BEAT");
+        await sb.signal("SIGUSR2");
+        const st = await sb.waitExit(15_000);
+        expectInOrder(sb, [
+          "SHUTDOWN-1",
+          "SHUTDOWN-2",
+          "The system is going down NOW!",
+          "Sent SIGTERM to all processes",
+          "Sent SIGKILL to all processes",
+          `init: unmounted ${late}`,
+          `init: unmounted ${inner}`,
+          `init: unmounted ${outer}`,
+          "Requesting system poweroff",
+        ]);
+        // The TERM reached the polite process (its answer may come before init's message).
+        const term = sb.indexOf("Sent SIGTERM to all processes");
+        const kill = sb.indexOf("Sent SIGKILL to all processes");
+        expect(sb.indexOf("GOT-TERM")).toBeGreaterThan(sb.indexOf("The system is going down NOW!"));
+        expect(sb.indexOf("GOT-TERM")).toBeLessThan(kill);
+        // The survivor kept beating through the TERM grace, and stopped at the KILL.
+        expect(sb.lines.slice(term, kill).filter((l) => l.text === "BEAT").length).toBeGreaterThanOrEqual(5);
+        expect(sb.lines.slice(kill).filter((l) => l.text === "BEAT").length).toBeLessThanOrEqual(1);
+        // Bounded: about two seconds of grace, not until the survivor gives up (it never does).
+        expect(sb.lines[kill].at - sb.lines[term].at).toBeGreaterThan(1500);
+        expect(sb.lines[kill].at - sb.lines[term].at).toBeLessThan(8000);
+        // Each mount was unmounted, none left to a lazy detach.
+        for (const m of [outer, inner, late]) expect(sb.lines.filter((l) => l.text === `init: unmounted ${m}`).length).toBe(1);
+        expect(sb.output()).not.toMatch(/init: (detached|remounted|can't unmount) .*pika-init-/);
+        expect(st).toEqual({ code: null, signal: "SIGINT" });
         expectNoInternalErrors(sb);
       });
     }, TEST_TIMEOUT);
@@ -284,7 +579,7 @@ ${BB} ps -o pid,ppid,stat,comm | ${BB} awk '{ print "PS", $0 }'
         await sb.waitFor("SYSINIT-RUNNING");
         await sb.signal("SIGUSR2");
         const st = await sb.waitExit(10_000);
-        expectInOrder(sb, ["The system is going down NOW!", "SHUTDOWN-RAN", "Sent SIGTERM to all processes", "Sent SIGKILL to all processes", "Requesting system poweroff"]);
+        expectInOrder(sb, ["SHUTDOWN-RAN", "The system is going down NOW!", "Sent SIGTERM to all processes", "Sent SIGKILL to all processes", "Requesting system poweroff"]);
         expect(sb.output()).not.toMatch(/LATE-/);
         expect(st).toEqual({ code: null, signal: "SIGINT" });
         expectNoInternalErrors(sb);
