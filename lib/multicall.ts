@@ -26,6 +26,7 @@ export async function multicall(ctx: Context): Promise<number> {
   }
   if (first === "--install") return install(ctx, rest);
   if (first === EXEC_NICED) return execNiced(ctx, rest);
+  if (first === EXEC_IN_GROUP) return execInGroup(ctx, rest);
   const applet = await loadApplet(first);
   if (!applet) {
     await ctx.stderr.write(`${first}: applet not found\n`);
@@ -91,7 +92,6 @@ async function install(ctx: Context, args: string[]): Promise<number> {
 export const EXEC_NICED = "--exec-niced";
 
 async function execNiced(ctx: Context, [applet, niceness, file, ...argv]: string[]): Promise<number> {
-  const { execve } = await import("./syscalls.ts");
   const os = await import("node:os");
   try {
     os.setPriority(Number(niceness));
@@ -99,10 +99,51 @@ async function execNiced(ctx: Context, [applet, niceness, file, ...argv]: string
     await ctx.stderr.write(`${applet}: setpriority(${niceness}): ${errorMessage(err)}\n`);
     return 1;
   }
+  return execFile(ctx, applet, file, argv);
+}
+
+/**
+ * The trampoline behind the shell's job control (applets/sh/jobs.ts): the
+ * child joins process group PGID (0: a new one it leads) and, when FG is 1,
+ * makes that group the terminal's foreground group, before the program runs;
+ * so no program ever runs outside its job's group. FILE "-" runs the applet
+ * ARGV0 in this very process instead of a second start of pika.
+ *   pika --exec-in-group APPLET PGID FG FILE ARGV0 [ARGS...]
+ */
+export const EXEC_IN_GROUP = "--exec-in-group";
+
+async function execInGroup(ctx: Context, [applet, pgid, fg, file, ...argv]: string[]): Promise<number> {
+  const { setpgid, tcsetpgrp } = await import("./syscalls.ts");
+  let group = Number(pgid) || process.pid;
+  try {
+    setpgid(0, group);
+  } catch {
+    // The group's leader is gone already: lead a group of our own.
+    group = process.pid;
+    setpgid(0, 0);
+  }
+  if (fg === "1") {
+    try {
+      const tty = fs.openSync("/dev/tty", "r");
+      tcsetpgrp(tty, group);
+      fs.closeSync(tty);
+    } catch {}
+  }
+  if (file !== "-") return execFile(ctx, applet, file, argv);
+  const run = await loadApplet(argv[0]);
+  if (!run) {
+    await ctx.stderr.write(`${argv[0]}: applet not found\n`);
+    return 127;
+  }
+  return runApplet(run, { ...ctx, argv });
+}
+
+/** execve FILE as ARGV (a script without "#!" under /bin/sh, as execvp(3) does); returns only on failure. */
+async function execFile(ctx: Context, applet: string, file: string, argv: string[]): Promise<number> {
+  const { execve } = await import("./syscalls.ts");
   try {
     return execve(file, argv, ctx.env);
   } catch (err: any) {
-    // A script without "#!" runs under /bin/sh, as execvp(3) does.
     if (err?.code === "ENOEXEC") {
       try {
         execve("/bin/sh", ["sh", file, ...argv.slice(1)], ctx.env);

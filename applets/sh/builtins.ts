@@ -10,6 +10,7 @@ import { BreakSignal, ExitSignal, OPTION_LETTERS, OPTION_NAMES, ReturnSignal, Sh
 import { readLineFrom } from "./fds.ts";
 import { runTest, TestError } from "./test.ts";
 import { listen, trapName } from "./traps.ts";
+import { background, findJob, foreground, listJobs, removeJob } from "./jobs.ts";
 import { isName, Parser, ShSyntaxError } from "./parser.ts";
 
 export type Builtin = (sh: Shell, argv: string[]) => Promise<number>;
@@ -910,7 +911,7 @@ def(["wait"], async (sh, argv) => {
     for (const [pid, job] of [...g.jobs]) {
       const s = await waitFor(job.done);
       if (s > 128 && job.status === undefined) return s;
-      g.jobs.delete(pid);
+      removeJob(g, job);
     }
     return 0;
   }
@@ -924,21 +925,29 @@ def(["wait"], async (sh, argv) => {
     const job = g.jobs.get(pid);
     if (!job) { status = 127; continue; }
     status = await waitFor(job.done);
-    if (job.status !== undefined) g.jobs.delete(pid);
+    if (job.status !== undefined) removeJob(g, job);
   }
   return status;
 });
 
-def(["jobs"], async (sh) => {
-  let out = "";
-  for (const j of sh.g.jobs.values()) out += `[${j.id}]   ${j.status === undefined ? "Running" : "Done"}${" ".repeat(20)}${j.cmd}\n`;
-  await sh.out(out);
+def(["jobs"], async (sh, argv) => {
+  let mode: "normal" | "long" | "pids" = "normal";
+  let i = 1;
+  for (; i < argv.length && argv[i][0] === "-" && argv[i].length > 1; i++) {
+    if (argv[i] === "--") { i++; break; }
+    for (const c of argv[i].slice(1)) {
+      if (c === "l") mode = "long";
+      else if (c === "p") mode = "pids";
+      else throw new ShellError(`illegal option -${c}`, 2);
+    }
+  }
+  await listJobs(sh, mode, argv.slice(i));
   return 0;
 });
 
-def(["fg", "bg"], async (_sh, argv) => {
-  throw new ShellError(`${argv[0]}: job control not enabled`, 1);
-});
+def(["fg"], async (sh, argv) => foreground(sh, argv[1]));
+
+def(["bg"], async (sh, argv) => background(sh, argv.slice(1)));
 
 def(["kill"], async (sh, argv) => {
   let sig = 15;
@@ -971,9 +980,9 @@ def(["kill"], async (sh, argv) => {
   let status = 0;
   for (const a of argv.slice(i)) {
     let pid = Number(a);
-    if (a.startsWith("%")) pid = [...sh.g.jobs.values()].find((j) => j.id === Number(a.slice(1)))?.pid ?? NaN;
+    if (a.startsWith("%")) pid = findJob(sh.g, a).pid;
     const job = sh.g.jobs.get(pid);
-    if (job && job.status === undefined && job.kill && pid >= 10_000_000) {
+    if (job && job.status === undefined && job.kill && (job.pgid !== undefined || pid >= 10_000_000)) {
       job.kill(sig);
       continue;
     }

@@ -8,6 +8,7 @@ import { OsHandle } from "./fds.ts";
 import { ExitSignal, type Shell } from "./state.ts";
 import { lookPath, toUtf8 } from "./exec.ts";
 import { loadApplet } from "../../lib/applet.ts";
+import { disableJobControl } from "./jobs.ts";
 
 export async function execProgram(sh: Shell, argv: string[]): Promise<number> {
   const name = argv[0];
@@ -43,6 +44,8 @@ export async function execProgram(sh: Shell, argv: string[]): Promise<number> {
     const env: Record<string, string> = {};
     const e = sh.env();
     for (const k in e) env[toUtf8(k)] = toUtf8(e[k]);
+    // The program gets the terminal in the group we were started in, as after ash's setjobctl(0).
+    disableJobControl(sh.g);
     execve(toUtf8(file), args.map(toUtf8), env);
   } catch (e) {
     const code = errnoCode(e);
