@@ -211,7 +211,10 @@ async function interactive(sh: Shell, jobControl: boolean): Promise<number> {
           try {
             await execNode(sh, n);
           } catch (e) {
-            if (e instanceof ExitSignal && !warned && warnStoppedJobs(sh)) break;
+            if (e instanceof ExitSignal && !warned && warnStoppedJobs(sh)) {
+              sh.status = 0; // ash's exit returns 0 when it only warns
+              break;
+            }
             if (e instanceof ShellError) {
               await sh.error(e.message);
               sh.status = e.status;

@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { appletNames, findApplet, loadAllApplets, loadApplet, runApplet, PIKA_VERSION, resolvePath, type Context } from "./applet.ts";
 import { errorMessage } from "./errors.ts";
+import { keepTerminalModes } from "./term.ts";
 
 /** Where an applet's link goes in a root filesystem, as BusyBox places them (after loadAllApplets). */
 export function appletDir(name: string): string {
@@ -114,6 +115,10 @@ export const EXEC_IN_GROUP = "--exec-in-group";
 
 async function execInGroup(ctx: Context, [applet, pgid, fg, file, ...argv]: string[]): Promise<number> {
   const { setpgid, tcsetpgrp } = await import("./syscalls.ts");
+  // Bun put back, at exit, the terminal modes it found at start-up: those of
+  // whatever the shell was doing then (its line editor's raw modes, for a
+  // background job), which are not ours to restore.
+  keepTerminalModes();
   let group = Number(pgid) || process.pid;
   try {
     setpgid(0, group);

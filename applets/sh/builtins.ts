@@ -10,7 +10,7 @@ import { BreakSignal, ExitSignal, OPTION_LETTERS, OPTION_NAMES, ReturnSignal, Sh
 import { readLineFrom } from "./fds.ts";
 import { runTest, TestError } from "./test.ts";
 import { listen, trapName } from "./traps.ts";
-import { background, findJob, foreground, listJobs, removeJob } from "./jobs.ts";
+import { background, findJob, foreground, listJobs } from "./jobs.ts";
 import { isName, Parser, ShSyntaxError } from "./parser.ts";
 
 export type Builtin = (sh: Shell, argv: string[]) => Promise<number>;
@@ -911,7 +911,6 @@ def(["wait"], async (sh, argv) => {
     for (const [pid, job] of [...g.jobs]) {
       const s = await waitFor(job.done);
       if (s > 128 && job.status === undefined) return s;
-      removeJob(g, job);
     }
     return 0;
   }
@@ -924,8 +923,8 @@ def(["wait"], async (sh, argv) => {
     }
     const job = g.jobs.get(pid);
     if (!job) { status = 127; continue; }
+    // The job stays in the table, as in ash, until `jobs` or a notice reports it.
     status = await waitFor(job.done);
-    if (job.status !== undefined) removeJob(g, job);
   }
   return status;
 });

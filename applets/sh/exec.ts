@@ -353,6 +353,7 @@ async function startBackground(sh: Shell, node: Node): Promise<number> {
     if (![0, SIGNALS.SIGCONT, SIGNALS.SIGSTOP, SIGNALS.SIGTSTP, SIGNALS.SIGTTIN, SIGNALS.SIGTTOU, SIGNALS.SIGWINCH, SIGNALS.SIGCHLD].includes(sig)) sub.killed = sig;
   };
   job.done = runSubshell(sub, node).then((s) => {
+    if (sub.killed && s === 128 + sub.killed) job.signaled = sub.killed;
     job.status = s;
     realPid?.(undefined);
     return s;
@@ -715,16 +716,17 @@ async function spawnProgram(sh: Shell, file: string, argv: string[], assigns: [s
     else if (h && n <= 2) stdio.push("pipe");
     else stdio.push("ignore");
   }
-  let job = sh.g.jc ? sh.job : undefined;
+  let job = sh.job;
   const ownJob = !job && sh.g.jc !== undefined && !sh.background;
   if (ownJob) job = newJob(sh, sh.simple ?? { k: "simple", assigns: [], words: [], redirs: [], line: 0 }, true, true);
-  const spawnArgs = job ? [process.execPath, EXEC_IN_GROUP, "sh", ...groupArgs(job), applet ? "-" : file, ...argv] : [file, ...argv.slice(1)];
+  const grouped = job !== undefined && sh.g.jc !== undefined;
+  const spawnArgs = grouped ? [process.execPath, EXEC_IN_GROUP, "sh", ...groupArgs(job!), applet ? "-" : file, ...argv] : [file, ...argv.slice(1)];
   let proc: ReturnType<typeof Bun.spawn>;
   const spawn = (cmd: string[]) =>
     withUmask(sh, () =>
       Bun.spawn({
         cmd: cmd.map(toUtf8),
-        argv0: toUtf8(job ? "pika" : argv[0]),
+        argv0: toUtf8(grouped ? "pika" : argv[0]),
         cwd: toUtf8(sh.cwd),
         env: commandEnv(sh, assigns),
         stdio: stdio as any,

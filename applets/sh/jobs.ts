@@ -180,6 +180,7 @@ export function groupArgs(job: Job): string[] {
 
 /** Look for programs that stopped or continued (SIGCHLD, and before each prompt). */
 export function checkChildren(g: Global): void {
+  if (!g.jc) return; // as ash: without job control, stops go unnoticed
   const jobs = new Set(g.jobs.values());
   if (g.fgJob) jobs.add(g.fgJob);
   for (const job of jobs) {
@@ -221,10 +222,13 @@ export async function waitForeground(sh: Shell, job: Job, run: Promise<number>):
   } catch {}
   const stopped = new Promise<"stopped">((r) => (job.onStop = () => r("stopped")));
   checkChildren(g);
+  // SIGCHLD tells of a stop; a look now and then covers one Bun did not pass on.
+  const poll = setInterval(() => checkChildren(g), 250);
   let r: number | "stopped";
   try {
     r = await Promise.race([run, stopped]);
   } finally {
+    clearInterval(poll);
     job.onStop = undefined;
     job.foreground = false;
     g.fgJob = undefined;
@@ -262,7 +266,7 @@ function resume(g: Global, job: Job): void {
 /** fg: the job becomes the foreground job again. */
 export async function foreground(sh: Shell, spec: string | undefined): Promise<number> {
   const g = sh.g;
-  const job = findJob(g, spec);
+  const job = underJobControl(g, findJob(g, spec));
   await sh.out(job.cmd + "\n");
   job.foreground = true;
   if (job.pgid !== undefined) giveTerminal(g, job.pgid);
@@ -274,7 +278,7 @@ export async function foreground(sh: Shell, spec: string | undefined): Promise<n
 export async function background(sh: Shell, specs: string[]): Promise<number> {
   const g = sh.g;
   for (const spec of specs.length ? specs : [undefined]) {
-    const job = findJob(g, spec);
+    const job = underJobControl(g, findJob(g, spec));
     if (job.status === undefined) {
       resume(g, job);
       setCurrent(g, job, false);
@@ -282,6 +286,12 @@ export async function background(sh: Shell, specs: string[]): Promise<number> {
     await sh.out(`[${job.id}] ${job.cmd}\n`);
   }
   return 0;
+}
+
+function underJobControl(g: Global, job: Job): Job {
+  // ash names the job by its text, which it keeps only with job control: "(null)".
+  if (!g.jc) throw new ShellError(`job ${job.cmd || "(null)"} not created under job control`, 2);
+  return job;
 }
 
 /** A job by ash's names: %N, %%, %+, %- (or none: the current job), %PREFIX, %?TEXT. */
@@ -333,11 +343,15 @@ export async function listJobs(sh: Shell, mode: "normal" | "long" | "pids", spec
   const jobs = specs.length ? specs.map((s) => findJob(g, s)) : [...g.jobOrder];
   let out = "";
   for (const job of jobs) {
-    if (mode === "pids") out += `${job.pgid ?? job.pid}\n`;
-    else out += formatJob(g, job, mode === "long");
+    if (mode === "pids") {
+      out += `${job.pgid ?? job.pid}\n`;
+      continue;
+    }
+    out += formatJob(g, job, mode === "long");
     job.changed = false;
+    // Gone as soon as it is told (the next line's +/- marks already see that).
+    if (job.status !== undefined) removeJob(g, job);
   }
-  for (const job of jobs) if (job.status !== undefined && mode !== "pids") removeJob(g, job);
   await sh.out(out);
 }
 
@@ -347,14 +361,12 @@ export async function notifyJobs(sh: Shell): Promise<void> {
   if (!g.jc) return;
   checkChildren(g);
   let out = "";
-  const finished: Job[] = [];
-  for (const job of g.jobOrder) {
+  for (const job of [...g.jobOrder]) {
     if (!job.changed) continue;
     job.changed = false;
     out += formatJob(g, job, false);
-    if (job.status !== undefined) finished.push(job);
+    if (job.status !== undefined) removeJob(g, job);
   }
-  for (const job of finished) removeJob(g, job);
   if (out) await sh.write(2, out).catch(() => {});
 }
 

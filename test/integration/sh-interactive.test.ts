@@ -112,6 +112,34 @@ class Term {
   kill(): void {
     try { this.t.kill(); } catch {}
   }
+  /** The shell's pid: the session leader of the terminal. */
+  get pid(): number {
+    return this.t.pid;
+  }
+  /** Send keys without waiting for an answer. */
+  write(keys: string): void {
+    this.t.write(keys);
+  }
+  /** Wait until a job, not the shell, is the terminal's foreground process group. */
+  async jobHasTerminal(ms = 15_000): Promise<void> {
+    const end = Date.now() + ms;
+    for (;;) {
+      let stat = "";
+      try {
+        stat = fs.readFileSync(`/proc/${this.pid}/stat`, "latin1");
+      } catch {}
+      // Fields after "(comm)": state ppid pgrp session tty_nr tpgid.
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (f.length > 5 && Number(f[5]) > 0 && Number(f[5]) !== Number(f[2])) return;
+      if (Date.now() > end) throw new Error(`no job got the terminal: ${JSON.stringify(this.out)}`);
+      await sleep(50);
+    }
+  }
+  /** Press Enter until `re` shows (a job's notice comes before some later prompt). */
+  async enterUntil(re: RegExp, tries = 20): Promise<void> {
+    for (let i = 0; i < tries && !re.test(this.out); i++) await this.keys("\r");
+    await this.waitFor(re);
+  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -258,6 +286,7 @@ describe("interactive sh (our screens)", () => {
     try {
       await t.waitFor(/[#$] $/);
       await t.keys("/bin/stty -a | tr ' ' '\\n' | grep -x -e -icanon -e icanon -e -echo -e echo -e -isig -e isig | tr '\\n' ' '; echo\r");
+      await t.waitFor(/isig icanon echo/);
       expect(t.rows()).toContain("isig icanon echo");
     } finally {
       t.kill();
@@ -316,4 +345,79 @@ describe("interactive sh (our screens)", () => {
       t.kill();
     }
   }, 60_000);
+});
+
+// Job control: the same keys to both shells, the same patterns expected of
+// both (pids and the exact moment of a notice differ).
+describe("interactive sh: job control, as busybox ash", () => {
+  for (const [name, bin] of [["pika", PIKA], ["busybox", BUSYBOX]] as const) {
+    it(`${name}: Ctrl-Z stops sleep; jobs, jobs -l, jobs -p, bg, fg, Ctrl-C`, async () => {
+      const t = new Term(bin, { env: { PS1: "$ " } });
+      try {
+        await t.waitFor(/[#$] (\x1b\[6n)?$/);
+        await t.settle();
+        await t.keys("sleep 30\r");
+        await t.jobHasTerminal();
+        t.write(ctrl("z"));
+        await t.waitFor(/\[1\]\+  Stopped {20}sleep 30\r\n/);
+        await t.keys("echo stopped=$?\r");
+        await t.waitFor(/stopped=148/);
+        await t.keys("jobs\r");
+        await t.waitFor(/jobs\r\n\[1\]\+  Stopped {20}sleep 30\r\n/);
+        await t.keys("jobs -l\r");
+        await t.waitFor(/jobs -l\r\n\[1\]\+  (\d+) Stopped +sleep 30\r\n/);
+        const pid = /jobs -l\r\n\[1\]\+  (\d+) /.exec(t.out)![1];
+        expect(fs.readFileSync(`/proc/${pid}/stat`, "latin1")).toMatch(/\) T /);
+        await t.keys("jobs -p\r");
+        await t.waitFor(new RegExp(`jobs -p\\r\\n${pid}\\r\\n`));
+        await t.keys("bg\r");
+        await t.waitFor(/bg\r\n\[1\] sleep 30\r\n/);
+        await t.keys("jobs\r");
+        await t.waitFor(/\[1\]\+  Running {20}sleep 30\r\n/);
+        expect(fs.readFileSync(`/proc/${pid}/stat`, "latin1")).not.toMatch(/\) T /);
+        await t.keys("fg\r");
+        await t.waitFor(/fg\r\nsleep 30\r\n/);
+        await t.jobHasTerminal();
+        t.write(ctrl("c"));
+        await t.keys("echo fg=$?\r");
+        await t.waitFor(/fg=130/);
+        await t.keys("jobs\r", "echo none\r");
+        expect(t.out).toMatch(/jobs\r\n(\x1b\[6n)?\$ (\x1b\[6n)?echo none/);
+        await t.keys("exit\r");
+        expect(await t.code).toBe(0);
+      } finally {
+        t.kill();
+      }
+    }, 90_000);
+
+    it(`${name}: background jobs, kill %N, Done and Terminated notices, stopped jobs at exit`, async () => {
+      const t = new Term(bin, { env: { PS1: "$ " } });
+      try {
+        await t.waitFor(/[#$] (\x1b\[6n)?$/);
+        await t.settle();
+        await t.keys("sleep 40 &\r", "sleep 50 &\r", "jobs\r");
+        await t.waitFor(/\[2\]\+  Running {20}sleep 50\r\n\[1\]-  Running {20}sleep 40\r\n/);
+        await t.keys("kill %1\r");
+        await t.enterUntil(/\[1\]-  Terminated {17}sleep 40\r\n/);
+        await t.keys("kill %2\r");
+        await t.enterUntil(/\[2\]\+  Terminated {17}sleep 50\r\n/);
+        await t.keys("true &\r");
+        await t.enterUntil(/\[1\]\+  Done {23}true\r\n/);
+        await t.keys("(exit 3) &\r");
+        await t.enterUntil(/\[1\]\+  Done\(3\) {20}\(exit 3\)\r\n/);
+        await t.keys("fg %4\r");
+        await t.waitFor(/fg: .*%4: no such job/);
+        await t.keys("sleep 30\r");
+        await t.jobHasTerminal();
+        t.write(ctrl("z"));
+        await t.waitFor(/\[1\]\+  Stopped {20}sleep 30\r\n/);
+        await t.keys("exit\r");
+        await t.waitFor(/You have stopped jobs\.\r\n/);
+        await t.keys("exit\r");
+        expect(await t.code).toBe(0);
+      } finally {
+        t.kill();
+      }
+    }, 90_000);
+  }
 });
