@@ -7,7 +7,9 @@ import { signalList, signalNumber } from "../../lib/signals.ts";
 import { processEscapes, processEscapesB } from "../../lib/escapes.ts";
 import { formatC, parseCSpec } from "../../lib/cformat.ts";
 import { BreakSignal, ExitSignal, OPTION_LETTERS, OPTION_NAMES, ReturnSignal, ShellError, type Shell } from "./state.ts";
-import { readLineFrom } from "./fds.ts";
+import { inputReady, OsHandle, readLineFrom, type ReadWait } from "./fds.ts";
+import { isatty } from "../../lib/io.ts";
+import { withTerminalModes } from "../../lib/termios.ts";
 import { runTest, TestError } from "./test.ts";
 import { listen, trapName } from "./traps.ts";
 import { background, findJob, foreground, listJobs } from "./jobs.ts";
@@ -549,7 +551,7 @@ def(["read"], async (sh, argv) => {
       const val = () => {
         const v = a.slice(j + 1) || argv[++i];
         j = a.length;
-        if (v === undefined) throw new ShellError(`-${c}: option requires an argument`, 2);
+        if (v === undefined) throw new ShellError(`no arg for -${c} option`, 2);
         return v;
       };
       if (c === "r") raw = true;
@@ -557,44 +559,54 @@ def(["read"], async (sh, argv) => {
       else if (c === "p") prompt = val();
       else if (c === "n") nchars = num(val(), "invalid count");
       else if (c === "d") delim = val()[0] ?? "\0";
-      else if (c === "t") timeout = Number(val());
-      else if (c === "u") fd = num(val(), "invalid file descriptor");
+      else if (c === "t") {
+        // ash takes seconds with an optional fraction: "1", "0.5", "1." (not ".5").
+        const v = val();
+        if (!/^\d+(\.\d*)?$/.test(v)) throw new ShellError("invalid timeout", 2);
+        timeout = Number(v.endsWith(".") ? v.slice(0, -1) : v);
+      } else if (c === "u") fd = num(val(), "invalid file descriptor");
       else throw new ShellError(`-${c}: invalid option`, 2);
     }
   }
-  void silent;
   const names = argv.slice(i);
   if (names.length === 0) names.push("REPLY");
   for (const n of names) if (!isName(n)) throw new ShellError(`'${n}': not a valid identifier`, 2);
-  if (prompt !== undefined) await sh.write(2, prompt);
   const h = sh.fds.get(fd);
+  // -t 0 only asks whether input is there; nothing is read or assigned.
+  if (timeout === 0) return (await inputReady(h)) ? 0 : 1;
+  const tty = h instanceof OsHandle && h.readable && isatty(h.fd);
+  // As ash: the prompt only for a terminal.
+  if (prompt !== undefined && tty) await sh.write(2, prompt);
+  // An interactive shell's Ctrl-C ends a read from the terminal (and puts echo back).
+  const wait: ReadWait = {
+    deadline: timeout === undefined ? undefined : Date.now() + timeout * 1000,
+    signal: tty && !sh.background ? sh.g.abort?.signal : undefined,
+  };
   let line = "";
   let ended = false;
+  let stop: "timeout" | "interrupt" | undefined;
   const readOnce = async () => {
     for (;;) {
-      const [part, got] = await readLineFrom(h, delim.charCodeAt(0), nchars - line.length);
+      const [part, got, why] = await readLineFrom(h, delim.charCodeAt(0), nchars - line.length, wait);
+      stop = why;
       if (!raw) {
         // A backslash quotes the next character; backslash-newline continues the line.
-        let s = part;
-        if (got && /(^|[^\\])(\\\\)*\\$/.test(s)) {
-          line += s.slice(0, -1);
+        if (got && /(^|[^\\])(\\\\)*\\$/.test(part)) {
+          line += part.slice(0, -1);
           continue;
         }
-        line += s;
-      } else line += part;
+      }
+      line += part;
       ended = got || line.length >= nchars;
       return got || part.length > 0;
     }
   };
-  let gotAny: boolean;
-  if (timeout !== undefined) {
-    const t = new Promise<boolean>((r) => setTimeout(() => r(false), timeout! * 1000));
-    gotAny = await Promise.race([readOnce(), t]);
-    if (!ended) {
-      assignRead(sh, names, line, raw);
-      return 1;
-    }
-  } else gotAny = await readOnce();
+  // -s: no echo; -n: each key as it is typed (ash sets both on a terminal).
+  const modes = { echo: silent ? false : undefined, canonical: nchars !== Infinity ? false : undefined };
+  const gotAny = tty && (silent || nchars !== Infinity) ? await withTerminalModes((h as OsHandle).fd, modes, readOnce) : await readOnce();
+  if (stop === "interrupt") return 130;
+  // A timeout leaves the variables as they were.
+  if (stop === "timeout") return 1;
   assignRead(sh, names, line, raw);
   return ended && gotAny ? 0 : 1;
 });

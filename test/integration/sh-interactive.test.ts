@@ -421,3 +421,37 @@ describe("interactive sh: job control, as busybox ash", () => {
     }, 90_000);
   }
 });
+
+describe("interactive sh: read on the terminal, as busybox ash", () => {
+  const modes = "/bin/stty -a | tr ' ' '\\n' | grep -x -e -echo -e echo -e -icanon -e icanon | tr '\\n' ' '; echo\r";
+  for (const [name, bin] of [["pika", PIKA], ["busybox", BUSYBOX]] as const) {
+    it(`${name}: read -s does not echo, -n takes single keys, -p prompts, -t times out; Ctrl-C puts echo back`, async () => {
+      const t = new Term(bin, { env: { PS1: "$ " } });
+      try {
+        await t.waitFor(/[#$] (\x1b\[6n)?$/);
+        await t.settle();
+        await t.keys("read -s pw; echo \"got:$pw\"\r", "hush\r");
+        await t.waitFor(/got:hush/);
+        expect(t.out).not.toMatch(/\nhush/);
+        await t.keys(modes);
+        await t.waitFor(/icanon echo \r\n/);
+        await t.keys("read -n 2 k; echo \"[$k]\"\r", "yz");
+        await t.waitFor(/yz\[yz\]/);
+        await t.keys("read -p 'Name? ' n; echo \"hi $n\"\r", "ann\r");
+        await t.waitFor(/Name\? ann\r\nhi ann/);
+        await t.keys("read -t 1 v; echo \"timeout=$?\"\r");
+        await t.waitFor(/timeout=1/);
+        await t.keys("read -s x\r", "typed");
+        t.write(ctrl("c"));
+        await t.waitFor(/read -s x\r\n\r\n\$ (\x1b\[6n)?$/);
+        await t.keys("echo \"after=[$x]\"\r");
+        await t.waitFor(/after=\[\]/);
+        expect(t.out).not.toMatch(/typed/);
+        await t.keys(modes);
+        await t.waitFor(/icanon echo \r\n[^]*icanon echo \r\n/);
+      } finally {
+        t.kill();
+      }
+    }, 90_000);
+  }
+});
