@@ -27,7 +27,7 @@ export async function multicall(ctx: Context): Promise<number> {
   }
   if (first === "--install") return install(ctx, rest);
   if (first === EXEC_NICED) return execNiced(ctx, rest);
-  if (first === EXEC_IN_GROUP) return execInGroup(ctx, rest);
+  if (first === EXEC_SETUP) return execSetup(ctx, rest);
   const applet = await loadApplet(first);
   if (!applet) {
     await ctx.stderr.write(`${first}: applet not found\n`);
@@ -104,35 +104,53 @@ async function execNiced(ctx: Context, [applet, niceness, file, ...argv]: string
 }
 
 /**
- * The trampoline behind the shell's job control (applets/sh/jobs.ts): the
- * child joins process group PGID (0: a new one it leads) and, when FG is 1,
- * makes that group the terminal's foreground group, before the program runs;
- * so no program ever runs outside its job's group. FILE "-" runs the applet
- * ARGV0 in this very process instead of a second start of pika.
- *   pika --exec-in-group APPLET PGID FG FILE ARGV0 [ARGS...]
+ * The trampoline behind the shell's job control and ulimit (applets/sh/jobs.ts,
+ * applets/sh/ulimit.ts), for what Bun.spawn cannot do between fork and exec.
+ * SETUP is JSON (ExecSetup): the child sets the resource limits, joins
+ * process group `pgid` (0: a new one it leads) and, with `fg`, makes that
+ * group the terminal's foreground group, before the program runs; so no
+ * program ever runs outside its job's group or limits. FILE "-" runs the
+ * applet ARGV0 in this very process instead of a second start of pika.
+ *   pika --exec-setup APPLET SETUP FILE ARGV0 [ARGS...]
  */
-export const EXEC_IN_GROUP = "--exec-in-group";
+export const EXEC_SETUP = "--exec-setup";
 
-async function execInGroup(ctx: Context, [applet, pgid, fg, file, ...argv]: string[]): Promise<number> {
-  const { setpgid, tcsetpgrp } = await import("./syscalls.ts");
+export interface ExecSetup {
+  pgid?: number;
+  fg?: boolean;
+  /** [resource, soft, hard], the numbers as decimal text (they may not fit a double). */
+  limits?: [number, string, string][];
+}
+
+async function execSetup(ctx: Context, [applet, json, file, ...argv]: string[]): Promise<number> {
+  const { setpgid, setrlimits, tcsetpgrp } = await import("./syscalls.ts");
   // Bun put back, at exit, the terminal modes it found at start-up: those of
   // whatever the shell was doing then (its line editor's raw modes, for a
   // background job), which are not ours to restore.
   keepTerminalModes();
-  let group = Number(pgid) || process.pid;
+  const setup = JSON.parse(json) as ExecSetup;
   try {
-    setpgid(0, group);
-  } catch {
-    // The group's leader is gone already: lead a group of our own.
-    group = process.pid;
-    setpgid(0, 0);
+    setrlimits(setup.limits ?? []);
+  } catch (err) {
+    await ctx.stderr.write(`${applet}: error setting limit: ${errorMessage(err)}\n`);
+    return 1;
   }
-  if (fg === "1") {
+  if (setup.pgid !== undefined) {
+    let group = setup.pgid || process.pid;
     try {
-      const tty = fs.openSync("/dev/tty", "r");
-      tcsetpgrp(tty, group);
-      fs.closeSync(tty);
-    } catch {}
+      setpgid(0, group);
+    } catch {
+      // The group's leader is gone already: lead a group of our own.
+      group = process.pid;
+      setpgid(0, 0);
+    }
+    if (setup.fg) {
+      try {
+        const tty = fs.openSync("/dev/tty", "r");
+        tcsetpgrp(tty, group);
+        fs.closeSync(tty);
+      } catch {}
+    }
   }
   if (file !== "-") return execFile(ctx, applet, file, argv);
   const run = await loadApplet(argv[0]);

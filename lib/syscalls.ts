@@ -256,6 +256,11 @@ export function setrlimit(resource: number, limit: Rlimit): void {
   check(lib().setrlimit(resource, new BigUint64Array([limit.soft, limit.hard])), "setrlimit");
 }
 
+/** Several limits, as [resource, soft, hard] with the numbers as decimal text (what JSON carries). */
+export function setrlimits(limits: [number, string, string][]): void {
+  for (const [r, soft, hard] of limits) setrlimit(r, { soft: BigInt(soft), hard: BigInt(hard) });
+}
+
 /** Fill a buffer from the kernel's random pool (blocks until it is initialised). */
 export function getrandom(buf: Uint8Array, flags = 0): number {
   return check(lib().getrandom(buf, BigInt(buf.length), flags), "getrandom");

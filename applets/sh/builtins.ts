@@ -13,6 +13,7 @@ import { withTerminalModes } from "../../lib/termios.ts";
 import { runTest, TestError } from "./test.ts";
 import { listen, trapName } from "./traps.ts";
 import { background, findJob, foreground, listJobs } from "./jobs.ts";
+import { ulimit } from "./ulimit.ts";
 import { isName, Parser, ShSyntaxError } from "./parser.ts";
 
 export type Builtin = (sh: Shell, argv: string[]) => Promise<number>;
@@ -846,57 +847,7 @@ def(["let"], async (sh, argv) => {
 
 // ---- Resources ----
 
-const LIMITS: [string, string, string, number][] = [
-  ["t", "time(seconds)", "Max cpu time", 1],
-  ["f", "file(blocks)", "Max file size", 512],
-  ["d", "data(kb)", "Max data size", 1024],
-  ["s", "stack(kb)", "Max stack size", 1024],
-  ["c", "coredump(blocks)", "Max core file size", 512],
-  ["m", "memory(kb)", "Max resident set", 1024],
-  ["l", "locked memory(kb)", "Max locked memory", 1024],
-  ["p", "process", "Max processes", 1],
-  ["n", "nofiles", "Max open files", 1],
-  ["v", "vmemory(kb)", "Max address space", 1024],
-];
-
-def(["ulimit"], async (sh, argv) => {
-  let text = "";
-  try {
-    text = fs.readFileSync("/proc/self/limits", "latin1");
-  } catch {}
-  const soft = (label: string, div: number, hard: boolean) => {
-    const line = text.split("\n").find((l) => l.startsWith(label));
-    if (!line) return "unlimited";
-    const cols = line.slice(26).trim().split(/\s+/);
-    const v = cols[hard ? 1 : 0];
-    return v === "unlimited" ? v : String(Math.floor(Number(v) / div));
-  };
-  let hard = false;
-  let all = false;
-  let which = "f";
-  let value: string | undefined;
-  for (const a of argv.slice(1)) {
-    if (a[0] === "-") {
-      for (const c of a.slice(1)) {
-        if (c === "H") hard = true;
-        else if (c === "S") hard = false;
-        else if (c === "a") all = true;
-        else which = c;
-      }
-    } else value = a;
-  }
-  if (all) {
-    let out = "";
-    for (const [, label, desc, div] of LIMITS) out += `-${LIMITS.find((l) => l[2] === desc)![0]}: ${label.padEnd(18)} ${soft(desc, div, hard)}\n`;
-    await sh.out(out);
-    return 0;
-  }
-  const lim = LIMITS.find((l) => l[0] === which);
-  if (!lim) throw new ShellError(`-${which}: invalid option`, 2);
-  if (value !== undefined) return 0; // setting limits needs setrlimit(2); accepted and ignored for now
-  await sh.out(soft(lim[2], lim[3], hard) + "\n");
-  return 0;
-});
+def(["ulimit"], ulimit);
 
 // ---- Jobs ----
 

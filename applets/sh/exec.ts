@@ -16,8 +16,9 @@ import { BreakSignal, ExitSignal, InterruptSignal, ReturnSignal, ShellError, typ
 import { builtins, SPECIAL } from "./builtins.ts";
 import { evalDbrack } from "./test.ts";
 import { runTraps } from "./traps.ts";
-import { addJob, groupArgs, isProgramJob, jobProgramEnded, jobSpawned, newJob, waitForeground } from "./jobs.ts";
-import { EXEC_IN_GROUP } from "../../lib/multicall.ts";
+import { addJob, jobSetup, isProgramJob, jobProgramEnded, jobSpawned, newJob, waitForeground } from "./jobs.ts";
+import { EXEC_SETUP, type ExecSetup } from "../../lib/multicall.ts";
+import { limitArgs } from "./ulimit.ts";
 
 /** Made-up pids for in-process background jobs start above any real pid_max. */
 export const FAKE_PID_BASE = 10_000_000;
@@ -625,7 +626,8 @@ export async function runProgram(sh: Shell, argv: string[], assigns: [string, st
   if (!name.includes("/") && !usePathOnly) {
     const applet = await findApplet(name);
     if (applet) {
-      if (sh.bgSpawn || (sh.job ? sh.job.programs : sh.simple !== undefined && isProgramJob(sh, sh.simple))) return spawnProgram(sh, process.execPath, argv, assigns, true);
+      // Run as a process: in the background, as a job that can stop, under limits set by ulimit.
+      if (sh.bgSpawn || sh.limits?.size || (sh.job ? sh.job.programs : sh.simple !== undefined && isProgramJob(sh, sh.simple))) return spawnProgram(sh, process.execPath, argv, assigns, true);
       return runInProcess(sh, applet, argv, assigns);
     }
   }
@@ -719,14 +721,17 @@ async function spawnProgram(sh: Shell, file: string, argv: string[], assigns: [s
   let job = sh.job;
   const ownJob = !job && sh.g.jc !== undefined && !sh.background;
   if (ownJob) job = newJob(sh, sh.simple ?? { k: "simple", assigns: [], words: [], redirs: [], line: 0 }, true, true);
-  const grouped = job !== undefined && sh.g.jc !== undefined;
-  const spawnArgs = grouped ? [process.execPath, EXEC_IN_GROUP, "sh", ...groupArgs(job!), applet ? "-" : file, ...argv] : [file, ...argv.slice(1)];
+  // The trampoline puts the program in its job's process group and under the context's limits.
+  const setup: ExecSetup = job !== undefined && sh.g.jc !== undefined ? jobSetup(job) : {};
+  if (sh.limits?.size) setup.limits = limitArgs(sh);
+  const trampoline = Object.keys(setup).length > 0;
+  const spawnArgs = trampoline ? [process.execPath, EXEC_SETUP, "sh", JSON.stringify(setup), applet ? "-" : file, ...argv] : [file, ...argv.slice(1)];
   let proc: ReturnType<typeof Bun.spawn>;
   const spawn = (cmd: string[]) =>
     withUmask(sh, () =>
       Bun.spawn({
         cmd: cmd.map(toUtf8),
-        argv0: toUtf8(grouped ? "pika" : argv[0]),
+        argv0: toUtf8(trampoline ? "pika" : argv[0]),
         cwd: toUtf8(sh.cwd),
         env: commandEnv(sh, assigns),
         stdio: stdio as any,

@@ -13,6 +13,7 @@ import {
   CLD_CONTINUED, CLD_STOPPED, getpgrp, P_PID, setpgid, tcgetattr, tcgetpgrp, tcsetattr, tcsetpgrp, TCSANOW, waitid,
   WCONTINUED, WNOHANG, WSTOPPED, type Termios,
 } from "../../lib/syscalls.ts";
+import type { ExecSetup } from "../../lib/multicall.ts";
 import type { Node, Redir } from "./ast.ts";
 import { ShellError, type Global, type Job, type Shell } from "./state.ts";
 
@@ -173,9 +174,9 @@ export function jobProgramEnded(job: Job, pid: number, signal: number | undefine
   job.signaled = signal;
 }
 
-/** The trampoline's arguments that put a job's next program in its group. */
-export function groupArgs(job: Job): string[] {
-  return [String(job.pgid ?? 0), job.foreground ? "1" : "0"];
+/** What the trampoline does to put a job's next program in its group. */
+export function jobSetup(job: Job): ExecSetup {
+  return { pgid: job.pgid ?? 0, fg: job.foreground };
 }
 
 /** Look for programs that stopped or continued (SIGCHLD, and before each prompt). */

@@ -5,6 +5,7 @@
 import type { Node } from "./ast.ts";
 import { FdTable, writeHandle } from "./fds.ts";
 import type { JobControl } from "./jobs.ts";
+import type { Rlimit } from "../../lib/syscalls.ts";
 
 export interface Var {
   /** undefined: declared (export X, local X) but unset. */
@@ -139,6 +140,8 @@ export class Shell {
   job?: Job;
   /** The simple command being run, for a foreground job's text. */
   simple?: Node;
+  /** Resource limits set by ulimit, for the programs this context starts (ulimit.ts). */
+  limits?: Map<number, Rlimit>;
   /** Set by kill for an in-process job: the signal that ends it at the next command. */
   killed = 0;
   /** A background job's context: SIGINT does not interrupt it. */
@@ -171,6 +174,7 @@ export class Shell {
     s.noErrexit = this.noErrexit;
     s.background = this.background;
     s.job = this.job;
+    s.limits = this.limits;
     return s;
   }
 
