@@ -123,7 +123,7 @@ export interface ExecSetup {
 }
 
 async function execSetup(ctx: Context, [applet, json, file, ...argv]: string[]): Promise<number> {
-  const { setpgid, setrlimits, tcsetpgrp } = await import("./syscalls.ts");
+  const { setrlimits, tcsetpgrp } = await import("./syscalls.ts");
   // Bun put back, at exit, the terminal modes it found at start-up: those of
   // whatever the shell was doing then (its line editor's raw modes, for a
   // background job), which are not ours to restore.
@@ -136,14 +136,7 @@ async function execSetup(ctx: Context, [applet, json, file, ...argv]: string[]):
     return 1;
   }
   if (setup.pgid !== undefined) {
-    let group = setup.pgid || process.pid;
-    try {
-      setpgid(0, group);
-    } catch {
-      // The group's leader is gone already: lead a group of our own.
-      group = process.pid;
-      setpgid(0, 0);
-    }
+    const group = await joinGroup(setup.pgid);
     if (setup.fg) {
       try {
         const tty = fs.openSync("/dev/tty", "r");
@@ -159,6 +152,32 @@ async function execSetup(ctx: Context, [applet, json, file, ...argv]: string[]):
     return 127;
   }
   return runApplet(run, { ...ctx, argv });
+}
+
+/**
+ * setpgid into group `pgid` (0: a new one led by us); returns the group. The
+ * leader sets up its group in its own trampoline, which may not have run yet:
+ * wait for it while the leader lives; without it, lead a group of our own.
+ */
+async function joinGroup(pgid: number): Promise<number> {
+  const { setpgid } = await import("./syscalls.ts");
+  const deadline = Date.now() + 5000;
+  while (pgid !== 0) {
+    try {
+      setpgid(0, pgid);
+      return pgid;
+    } catch {}
+    let leaderAlive = true;
+    try {
+      process.kill(pgid, 0);
+    } catch {
+      leaderAlive = false;
+    }
+    if (!leaderAlive || Date.now() > deadline) break;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  setpgid(0, 0);
+  return process.pid;
 }
 
 /** execve FILE as ARGV (a script without "#!" under /bin/sh, as execvp(3) does); returns only on failure. */

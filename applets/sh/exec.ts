@@ -761,7 +761,7 @@ async function spawnProgram(sh: Shell, file: string, argv: string[], assigns: [s
   }
   sh.bgSpawn?.(proc.pid);
   sh.bgSpawn = undefined;
-  if (job) jobSpawned(sh.g, job, proc.pid);
+  if (job) jobSpawned(job, proc.pid);
   const finish = finishProgram(sh, proc, handles, job);
   return ownJob ? waitForeground(sh, job!, finish) : finish;
 }

@@ -15,7 +15,7 @@ import {
 } from "../../lib/syscalls.ts";
 import type { ExecSetup } from "../../lib/multicall.ts";
 import type { Node, Redir } from "./ast.ts";
-import { ShellError, type Global, type Job, type Shell } from "./state.ts";
+import { InterruptSignal, ShellError, type Global, type Job, type Shell } from "./state.ts";
 
 const SIGINT = 2, SIGPIPE = 13, SIGCONT = 18;
 
@@ -117,10 +117,13 @@ export function addJob(g: Global, job: Job, stopped: boolean): void {
     job.id = 1;
     while (used.has(job.id)) job.id++;
     g.jobs.set(job.pid, job);
-    void job.done.then((s) => {
-      job.status = s;
-      if (!job.foreground) job.changed = true;
-    });
+    void job.done.then(
+      (s) => {
+        job.status = s;
+        if (!job.foreground) job.changed = true;
+      },
+      () => {}, // the foreground wait reports it
+    );
   }
   setCurrent(g, job, stopped);
 }
@@ -141,31 +144,18 @@ function setCurrent(g: Global, job: Job, stopped: boolean): void {
   order.splice(at, 0, job);
 }
 
-/** A program of the job has started: put it in the job's process group (the first one leads it). */
-export function jobSpawned(g: Global, job: Job, pid: number): void {
-  const live = [...job.procs.keys()].length > 0;
+/**
+ * A program of the job has started. Bun.spawn returns once the child has
+ * exec'd the trampoline, too late for setpgid from here: the trampoline puts
+ * itself in the group (see jobSetup), the first program of a job with none
+ * running leading a new one, and takes the terminal. Not the shell: the
+ * kernel would let it name the group before anyone is in it, and a Ctrl-Z
+ * would then reach no one.
+ */
+export function jobSpawned(job: Job, pid: number): void {
+  if (job.procs.size === 0) job.pgid = pid;
   job.procs.set(pid, false);
   if (job.pid === 0) job.pid = pid;
-  if (!g.jc) return;
-  if (job.pgid === undefined || !live) {
-    // The trampoline does the same; whichever runs first wins, the other is a no-op.
-    try {
-      setpgid(pid, job.pgid ?? pid);
-    } catch {
-      job.pgid = undefined;
-    }
-    if (job.pgid === undefined) {
-      job.pgid = pid;
-      try {
-        setpgid(pid, pid);
-      } catch {}
-    }
-  } else {
-    try {
-      setpgid(pid, job.pgid);
-    } catch {}
-  }
-  if (job.foreground) giveTerminal(g, job.pgid);
 }
 
 /** A program of the job has ended (`signal`: the one that killed it). */
@@ -174,9 +164,9 @@ export function jobProgramEnded(job: Job, pid: number, signal: number | undefine
   job.signaled = signal;
 }
 
-/** What the trampoline does to put a job's next program in its group. */
+/** What the trampoline does to put a job's next program in its group (0: lead a new one). */
 export function jobSetup(job: Job): ExecSetup {
-  return { pgid: job.pgid ?? 0, fg: job.foreground };
+  return { pgid: job.procs.size > 0 && job.pgid !== undefined ? job.pgid : 0, fg: job.foreground };
 }
 
 /** Look for programs that stopped or continued (SIGCHLD, and before each prompt). */
@@ -215,7 +205,12 @@ export async function waitForeground(sh: Shell, job: Job, run: Promise<number>):
   const g = sh.g;
   const jc = g.jc;
   if (!jc) return run;
-  job.done ??= run;
+  // Ctrl-C ends a job that ran on after it stopped by interrupting its in-process part.
+  job.done ??= run.catch((e) => {
+    if (e instanceof InterruptSignal) return 130;
+    throw e;
+  });
+  run = job.done;
   job.foreground = true;
   g.fgJob = job;
   try {
@@ -223,13 +218,10 @@ export async function waitForeground(sh: Shell, job: Job, run: Promise<number>):
   } catch {}
   const stopped = new Promise<"stopped">((r) => (job.onStop = () => r("stopped")));
   checkChildren(g);
-  // SIGCHLD tells of a stop; a look now and then covers one Bun did not pass on.
-  const poll = setInterval(() => checkChildren(g), 250);
   let r: number | "stopped";
   try {
     r = await Promise.race([run, stopped]);
   } finally {
-    clearInterval(poll);
     job.onStop = undefined;
     job.foreground = false;
     g.fgJob = undefined;

@@ -120,20 +120,31 @@ class Term {
   write(keys: string): void {
     this.t.write(keys);
   }
+  /** The terminal's foreground process group (tpgid of the shell's stat), 0 if unknown. */
+  foregroundGroup(): number {
+    try {
+      const stat = fs.readFileSync(`/proc/${this.pid}/stat`, "latin1");
+      // Fields after "(comm)": state ppid pgrp session tty_nr tpgid.
+      return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[5]) || 0;
+    } catch {
+      return 0;
+    }
+  }
   /** Wait until a job, not the shell, is the terminal's foreground process group. */
   async jobHasTerminal(ms = 15_000): Promise<void> {
     const end = Date.now() + ms;
     for (;;) {
-      let stat = "";
-      try {
-        stat = fs.readFileSync(`/proc/${this.pid}/stat`, "latin1");
-      } catch {}
-      // Fields after "(comm)": state ppid pgrp session tty_nr tpgid.
-      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (f.length > 5 && Number(f[5]) > 0 && Number(f[5]) !== Number(f[2])) return;
+      const fg = this.foregroundGroup();
+      if (fg > 0 && fg !== this.pid) return;
       if (Date.now() > end) throw new Error(`no job got the terminal: ${JSON.stringify(this.out)}`);
       await sleep(50);
     }
+  }
+  /** Wait until no job has the terminal (the shell is at its prompt), then for quiet output. */
+  async shellHasTerminal(ms = 15_000): Promise<void> {
+    const end = Date.now() + ms;
+    while (Date.now() < end && this.foregroundGroup() !== this.pid) await sleep(20);
+    await this.settle();
   }
   /** Press Enter until `re` shows (a job's notice comes before some later prompt). */
   async enterUntil(re: RegExp, tries = 20): Promise<void> {
@@ -152,7 +163,11 @@ async function both(keys: string[], opts: { cols?: number } = {}): Promise<[stri
     try {
       await t.waitFor(/[#$] (\x1b\[6n)?$/);
       await t.settle();
-      await t.keys(...keys);
+      // Each key once the shell is back at its prompt: a command it started may be slow to answer.
+      for (const k of keys) {
+        await t.keys(k);
+        await t.shellHasTerminal();
+      }
       res.push(t.rows());
     } finally {
       t.kill();
