@@ -165,6 +165,8 @@ async function joinGroup(pgid: number): Promise<number> {
   while (pgid !== 0) {
     try {
       setpgid(0, pgid);
+      // Ctrl-Z stopped the group while we were starting: stop with it.
+      if (/^\d+ \(.*\) T /s.test(fs.readFileSync(`/proc/${pgid}/stat`, "latin1"))) process.kill(process.pid, "SIGTSTP");
       return pgid;
     } catch {}
     let leaderAlive = true;

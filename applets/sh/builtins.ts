@@ -944,8 +944,17 @@ def(["kill"], async (sh, argv) => {
     let pid = Number(a);
     if (a.startsWith("%")) pid = findJob(sh.g, a).pid;
     const job = sh.g.jobs.get(pid);
-    if (job && job.status === undefined && job.kill && (job.pgid !== undefined || pid >= 10_000_000)) {
-      job.kill(sig);
+    // A job's programs share a process group (job control); an in-process part ends at its next command.
+    if (job && job.status === undefined && (job.pgid !== undefined || pid >= 10_000_000)) {
+      if (job.pgid !== undefined && job.procs.size > 0) {
+        try {
+          process.kill(-job.pgid, sig);
+        } catch {
+          // Its trampoline has not made the group yet: each program then.
+          for (const p of job.procs.keys()) try { process.kill(p, sig); } catch {}
+        }
+      }
+      job.kill?.(sig);
       continue;
     }
     if (!/^-?\d+$/.test(a) && !a.startsWith("%")) {

@@ -16,7 +16,7 @@ import { BreakSignal, ExitSignal, InterruptSignal, ReturnSignal, ShellError, typ
 import { builtins, SPECIAL } from "./builtins.ts";
 import { evalDbrack } from "./test.ts";
 import { runTraps } from "./traps.ts";
-import { addJob, jobSetup, isProgramJob, jobProgramEnded, jobSpawned, newJob, waitForeground } from "./jobs.ts";
+import { addJob, commandText, jobSetup, isProgramJob, jobProgramEnded, jobSpawned, newJob, waitForeground } from "./jobs.ts";
 import { EXEC_SETUP, type ExecSetup } from "../../lib/multicall.ts";
 import { limitArgs } from "./ulimit.ts";
 
@@ -344,13 +344,8 @@ async function startBackground(sh: Shell, node: Node): Promise<number> {
   const job: Job = newJob(sh, node, false, isProgramJob(sh, node));
   job.pid = FAKE_PID_BASE + g.nextJob++;
   sub.job = job;
+  // kill %N: its programs' group gets the signal (builtins.ts); the in-process part ends at its next command (not for signals that only stop or wake).
   job.kill = (sig) => {
-    if (job.pgid !== undefined) {
-      try {
-        process.kill(-job.pgid, sig);
-      } catch {}
-    }
-    // The in-process part ends at its next command (not for signals that only stop or wake).
     if (![0, SIGNALS.SIGCONT, SIGNALS.SIGSTOP, SIGNALS.SIGTSTP, SIGNALS.SIGTTIN, SIGNALS.SIGTTOU, SIGNALS.SIGWINCH, SIGNALS.SIGCHLD].includes(sig)) sub.killed = sig;
   };
   job.done = runSubshell(sub, node).then((s) => {
@@ -761,7 +756,7 @@ async function spawnProgram(sh: Shell, file: string, argv: string[], assigns: [s
   }
   sh.bgSpawn?.(proc.pid);
   sh.bgSpawn = undefined;
-  if (job) jobSpawned(job, proc.pid);
+  if (job) jobSpawned(job, proc.pid, sh.simple ? commandText(sh.simple) : argv.join(" "));
   const finish = finishProgram(sh, proc, handles, job);
   return ownJob ? waitForeground(sh, job!, finish) : finish;
 }

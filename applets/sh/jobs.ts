@@ -92,6 +92,8 @@ export function newJob(sh: Shell, node: Node, foreground: boolean, programs: boo
     pid: 0,
     cmd: sh.g.jc ? commandText(node) : "",
     procs: new Map(),
+    started: [],
+    killedBy: [],
     foreground,
     programs,
     done: undefined as any,
@@ -152,9 +154,10 @@ function setCurrent(g: Global, job: Job, stopped: boolean): void {
  * kernel would let it name the group before anyone is in it, and a Ctrl-Z
  * would then reach no one.
  */
-export function jobSpawned(job: Job, pid: number): void {
+export function jobSpawned(job: Job, pid: number, cmd: string): void {
   if (job.procs.size === 0) job.pgid = pid;
   job.procs.set(pid, false);
+  job.started.push({ pid, cmd });
   if (job.pid === 0) job.pid = pid;
 }
 
@@ -162,6 +165,8 @@ export function jobSpawned(job: Job, pid: number): void {
 export function jobProgramEnded(job: Job, pid: number, signal: number | undefined): void {
   job.procs.delete(pid);
   job.signaled = signal;
+  // ash tells of each program of the foreground job that a signal ends (not SIGINT or SIGPIPE).
+  if (job.foreground && signal !== undefined && signal !== SIGINT && signal !== SIGPIPE) job.killedBy.push(signal);
 }
 
 /** What the trampoline does to put a job's next program in its group (0: lead a new one). */
@@ -237,10 +242,8 @@ export async function waitForeground(sh: Shell, job: Job, run: Promise<number>):
     return 128 + (job.stopSignal ?? 0);
   }
   removeJob(g, job);
-  // ash tells of a foreground job that a signal ended (not SIGINT or SIGPIPE).
-  if (job.signaled && r === 128 + job.signaled && job.signaled !== SIGINT && job.signaled !== SIGPIPE) {
-    await sh.write(2, signalDescription(job.signaled) + "\n");
-  }
+  const told = job.killedBy.splice(0).map((sig) => signalDescription(sig) + "\n").join("");
+  if (told) await sh.write(2, told);
   return r;
 }
 
@@ -323,10 +326,17 @@ function stateText(job: Job): string {
 /** One line of `jobs` (ash's showjob): "[1]+  Stopped                    sleep 30". */
 export function formatJob(g: Global, job: Job, long: boolean): string {
   const mark = job === g.jobOrder[0] ? "+" : job === g.jobOrder[1] ? "-" : " ";
-  let s = `[${job.id}]${mark}  `;
-  if (long) s += `${job.pgid ?? job.pid} `;
-  s += stateText(job);
-  return s + " ".repeat(Math.max(33 - s.length, 1)) + job.cmd + "\n";
+  const head = `[${job.id}]${mark}  `;
+  const pad = (s: string) => s + " ".repeat(Math.max(33 - s.length, 1));
+  const state = stateText(job);
+  // jobs -l: a line for each of its programs, with its pid.
+  if (long && g.jc && job.started.length > 0) {
+    const [first, ...rest] = job.started;
+    let out = pad(`${head}${first.pid} ${state}`) + first.cmd + "\n";
+    for (const p of rest) out += pad(`${" ".repeat(head.length)}${p.pid} `) + "| " + p.cmd + "\n";
+    return out;
+  }
+  return pad(head + (long ? `${job.pgid ?? job.pid} ` : "") + state) + job.cmd + "\n";
 }
 
 /** jobs [-lp] [JOB...]: finished jobs are reported once, then forgotten. */

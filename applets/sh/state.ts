@@ -59,6 +59,10 @@ export interface Job {
   lastStop?: number;
   /** The signal that killed its last program to end, if one did. */
   signaled?: number;
+  /** Every program it started, in order, with its command's text (jobs -l). */
+  started: { pid: number; cmd: string }[];
+  /** Signals that ended its programs while in the foreground, to be told. */
+  killedBy: number[];
   foreground: boolean;
   /** A job of programs only: applets run as processes so that they can stop (jobs.ts isProgramJob). */
   programs: boolean;

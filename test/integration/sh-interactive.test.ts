@@ -130,12 +130,12 @@ class Term {
       return 0;
     }
   }
-  /** Wait until a job, not the shell, is the terminal's foreground process group. */
-  async jobHasTerminal(ms = 15_000): Promise<void> {
+  /** Wait until a job of `programs` processes, not the shell, is the terminal's foreground process group. */
+  async jobHasTerminal(programs = 1, ms = 15_000): Promise<void> {
     const end = Date.now() + ms;
     for (;;) {
       const fg = this.foregroundGroup();
-      if (fg > 0 && fg !== this.pid) return;
+      if (fg > 0 && fg !== this.pid && groupSize(fg) >= programs) return;
       if (Date.now() > end) throw new Error(`no job got the terminal: ${JSON.stringify(this.out)}`);
       await sleep(50);
     }
@@ -154,6 +154,18 @@ class Term {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** How many processes are in process group `pgrp`. */
+function groupSize(pgrp: number): number {
+  let n = 0;
+  for (const pid of fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, "latin1");
+      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]) === pgrp) n++;
+    } catch {}
+  }
+  return n;
+}
 
 /** Run the same keys through pika's and busybox's shells; both screens. */
 async function both(keys: string[], opts: { cols?: number } = {}): Promise<[string[], string[]]> {
@@ -399,6 +411,26 @@ describe("interactive sh: job control, as busybox ash", () => {
         await t.keys("jobs\r", "echo none\r");
         expect(t.out).toMatch(/jobs\r\n(\x1b\[6n)?\$ (\x1b\[6n)?echo none/);
         await t.keys("exit\r");
+        expect(await t.code).toBe(0);
+      } finally {
+        t.kill();
+      }
+    }, 90_000);
+
+    it(`${name}: a stopped pipeline is one job: jobs -l shows each program; kill %1 ends them all`, async () => {
+      const t = new Term(bin, { env: { PS1: "$ " } });
+      try {
+        await t.waitFor(/[#$] (\x1b\[6n)?$/);
+        await t.settle();
+        await t.keys("sleep 30 | cat | cat\r");
+        await t.jobHasTerminal(3);
+        t.write(ctrl("z"));
+        await t.waitFor(/\[1\]\+  Stopped {20}sleep 30 \| cat \| cat\r\n/);
+        await t.keys("jobs -l\r");
+        await t.waitFor(/jobs -l\r\n\[1\]\+  \d+ Stopped +sleep 30\r\n {6}\d+ +\| cat\r\n {6}\d+ +\| cat\r\n/);
+        await t.keys("kill %1\r", "fg\r");
+        await t.waitFor(/fg\r\nsleep 30 \| cat \| cat\r\n(Terminated\r\n){3}/);
+        await t.keys("jobs\r", "exit\r");
         expect(await t.code).toBe(0);
       } finally {
         t.kill();
