@@ -437,6 +437,26 @@ describe("interactive sh: job control, as busybox ash", () => {
       }
     }, 90_000);
 
+    it(`${name}: a background job that reads the terminal stops (tty input); fg gives it the terminal`, async () => {
+      const t = new Term(bin, { env: { PS1: "$ " } });
+      try {
+        await t.waitFor(/[#$] (\x1b\[6n)?$/);
+        await t.settle();
+        await t.keys("cat &\r");
+        await t.enterUntil(/\[1\]\+  Stopped \(tty input\) {8}cat\r\n/);
+        await t.keys("fg\r");
+        await t.jobHasTerminal();
+        await t.keys("hello\r");
+        await t.waitFor(/hello\r\nhello\r\n/);
+        await t.keys(ctrl("d"), "echo st=$?\r");
+        await t.waitFor(/st=0/);
+        await t.keys("exit\r");
+        expect(await t.code).toBe(0);
+      } finally {
+        t.kill();
+      }
+    }, 90_000);
+
     it(`${name}: background jobs, kill %N, Done and Terminated notices, stopped jobs at exit`, async () => {
       const t = new Term(bin, { env: { PS1: "$ " } });
       try {
