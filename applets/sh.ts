@@ -153,6 +153,9 @@ async function interactive(sh: Shell, jobControl: boolean): Promise<number> {
     g.abort?.abort();
   };
   process.on("SIGINT", onInt);
+  // As ash: an interactive shell ignores SIGTERM (a trap on it still runs).
+  const onTerm = () => {};
+  process.on("SIGTERM", onTerm);
   if (editing && jobControl) enableJobControl(sh);
   try {
     let pending = "";
@@ -233,6 +236,7 @@ async function interactive(sh: Shell, jobControl: boolean): Promise<number> {
     }
   } finally {
     process.off("SIGINT", onInt);
+    process.off("SIGTERM", onTerm);
     disableJobControl(g);
   }
 }

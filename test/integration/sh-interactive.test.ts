@@ -489,6 +489,26 @@ describe("interactive sh: job control, as busybox ash", () => {
   }
 });
 
+describe("interactive sh: signals, as busybox ash", () => {
+  for (const [name, bin] of [["pika", PIKA], ["busybox", BUSYBOX]] as const) {
+    it(`${name}: SIGTERM does not end an interactive shell, a trap on it still runs`, async () => {
+      const t = new Term(bin, { env: { PS1: "$ " } });
+      try {
+        await t.waitFor(/[#$] (\x1b\[6n)?$/);
+        await t.settle();
+        await t.keys("kill -TERM $$; echo alive\r");
+        await t.waitFor(/\r\nalive\r\n/);
+        await t.keys("trap 'echo caught' TERM; kill -TERM $$; echo after\r");
+        await t.waitFor(/caught\r\nafter\r\n/);
+        await t.keys("exit\r");
+        expect(await t.code).toBe(0);
+      } finally {
+        t.kill();
+      }
+    }, 60_000);
+  }
+});
+
 describe("interactive sh: read on the terminal, as busybox ash", () => {
   const modes = "/bin/stty -a | tr ' ' '\\n' | grep -x -e -echo -e echo -e -icanon -e icanon | tr '\\n' ' '; echo\r";
   for (const [name, bin] of [["pika", PIKA], ["busybox", BUSYBOX]] as const) {
