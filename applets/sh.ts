@@ -16,6 +16,7 @@ import { History, shellHistory } from "./sh/history.ts";
 import { makePipe, OsHandle, readerOf, readLineFrom, type Handle } from "./sh/fds.ts";
 import { evalString, execNode } from "./sh/exec.ts";
 import { runTraps } from "./sh/traps.ts";
+import { disableJobControl, enableJobControl, hasStoppedJobs, notifyJobs } from "./sh/jobs.ts";
 import { errnoCode } from "../lib/errors.ts";
 
 interface Invocation {
@@ -174,7 +175,7 @@ async function runText(sh: Shell, text: string, baseLine: number): Promise<numbe
 }
 
 /** An interactive shell: prompt, read lines from the terminal (with the line editor), run each command. */
-async function interactive(sh: Shell): Promise<number> {
+async function interactive(sh: Shell, jobControl: boolean): Promise<number> {
   const h0 = sh.fds.get(0), h2 = sh.fds.get(2);
   const editing = h0 instanceof OsHandle && h2 instanceof OsHandle;
   let editor: LineEditor | undefined;
@@ -193,16 +194,22 @@ async function interactive(sh: Shell): Promise<number> {
     g.abort?.abort();
   };
   process.on("SIGINT", onInt);
+  // As ash: an interactive shell ignores SIGTERM (a trap on it still runs).
+  const onTerm = () => {};
+  process.on("SIGTERM", onTerm);
+  if (editing && jobControl) enableJobControl(sh);
   try {
     let pending = "";
     for (;;) {
       g.interrupted = false;
       await runTraps(sh);
+      if (!pending) await notifyJobs(sh);
       let line: string;
       if (editor) {
         const prompt = pending ? await expandPrompt(sh, sh.get("PS2") ?? "> ") : await expandPrompt(sh, sh.get("PS1") ?? "$ ");
         const r = await editor.readLine(prompt);
         if (r.kind === "eof") {
+          if (!pending && warnStoppedJobs(sh)) continue;
           if (pending) await sh.error("syntax error: unexpected end of file");
           await sh.write(2, "\n");
           return sh.status;
@@ -241,11 +248,17 @@ async function interactive(sh: Shell): Promise<number> {
       pending = "";
       g.interrupted = false;
       g.abort = new AbortController();
+      const warned = g.stopWarned;
+      g.stopWarned = false;
       try {
         for (const n of nodes) {
           try {
             await execNode(sh, n);
           } catch (e) {
+            if (e instanceof ExitSignal && !warned && warnStoppedJobs(sh)) {
+              sh.status = 0; // ash's exit returns 0 when it only warns
+              break;
+            }
             if (e instanceof ShellError) {
               await sh.error(e.message);
               sh.status = e.status;
@@ -264,7 +277,18 @@ async function interactive(sh: Shell): Promise<number> {
     }
   } finally {
     process.off("SIGINT", onInt);
+    process.off("SIGTERM", onTerm);
+    disableJobControl(g);
   }
+}
+
+/** ash's first exit with stopped jobs only warns; the next one leaves. */
+function warnStoppedJobs(sh: Shell): boolean {
+  const g = sh.g;
+  if (!g.jc || g.stopWarned || !hasStoppedJobs(g)) return false;
+  g.stopWarned = true;
+  void sh.write(2, "You have stopped jobs.\n").catch(() => {});
+  return true;
 }
 
 async function runShell(ctx: Context, args: string[]): Promise<number> {
@@ -280,6 +304,7 @@ async function runShell(ctx: Context, args: string[]): Promise<number> {
     shellName: argv0.slice(argv0.lastIndexOf("/") + 1),
     script: inv.script !== undefined,
     jobs: new Map(),
+    jobOrder: [],
     nextJob: 1,
     ticks: 0,
     pendingSignals: [],
@@ -329,7 +354,7 @@ async function runShell(ctx: Context, args: string[]): Promise<number> {
       const h0 = sh.fds.get(0);
       if (h0 instanceof OsHandle && ctx.stdin.isTTY && ctx.stderr.isTTY) {
         sh.opts.add("interactive");
-        status = await interactive(sh);
+        status = await interactive(sh, !inv.unset.has("monitor"));
       } else {
         const chunks: Buffer[] = [];
         for await (const c of readerOf(h0).chunks()) chunks.push(Buffer.from(c));

@@ -67,3 +67,18 @@ export function bbSignalTable(): string {
   for (let i = 1; i < BB_SIGNAL_NAMES.length; i++) out += `${String(i).padStart(2)}) ${BB_SIGNAL_NAMES[i]}\n`;
   return out;
 }
+
+// strsignal(3) as the C library words it (the shell's job notices: "Stopped", "Terminated").
+const DESCRIPTIONS = [
+  "Unknown signal 0", "Hangup", "Interrupt", "Quit", "Illegal instruction", "Trace/breakpoint trap", "Aborted",
+  "Bus error", "Floating point exception", "Killed", "User defined signal 1", "Segmentation fault",
+  "User defined signal 2", "Broken pipe", "Alarm clock", "Terminated", "Stack fault", "Child exited", "Continued",
+  "Stopped (signal)", "Stopped", "Stopped (tty input)", "Stopped (tty output)", "Urgent I/O condition",
+  "CPU time limit exceeded", "File size limit exceeded", "Virtual timer expired", "Profiling timer expired",
+  "Window changed", "I/O possible", "Power failure", "Bad system call",
+];
+
+export function signalDescription(num: number): string {
+  if (DESCRIPTIONS[num]) return DESCRIPTIONS[num];
+  return num >= 34 && num <= 64 ? `Real-time signal ${num - 34}` : `Unknown signal ${num}`;
+}

@@ -65,6 +65,11 @@ const SYMBOLS = {
   close: { args: [i32], returns: i32 },
   flock: { args: [i32, i32], returns: i32 },
   signal: { args: [i32, P], returns: P },
+  setpgid: { args: [i32, i32], returns: i32 },
+  getpgrp: { args: [], returns: i32 },
+  pthread_sigmask: { args: [i32, P, P], returns: i32 },
+  getrlimit: { args: [i32, P], returns: i32 },
+  setrlimit: { args: [i32, P], returns: i32 },
 } as const;
 
 type Ffi = typeof import("bun:ffi");
@@ -150,7 +155,11 @@ export function sync(): void {
 export const P_ALL = 0;
 export const P_PID = 1;
 export const WNOHANG = 1;
+export const WSTOPPED = 2;
 export const WEXITED = 4;
+export const WCONTINUED = 8;
+/** siginfo si_code values of a waitid() report. */
+export const CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3, CLD_STOPPED = 5, CLD_CONTINUED = 6;
 export const WNOWAIT = 0x01000000;
 
 /** siginfo_t fields we use (same offsets on x86_64 and aarch64). */
@@ -193,6 +202,73 @@ export function ioctl(fd: number, request: number, arg: Uint8Array | null = null
 
 export function kill(pid: number, signal: number): void {
   check(lib().kill(pid, signal), "kill", String(pid));
+}
+
+// ---- Process groups and the terminal's foreground group (job control) ----
+
+/** setpgid(2): put process `pid` (0: this one) in group `pgid` (0: a new group led by it). */
+export function setpgid(pid: number, pgid: number): void {
+  check(lib().setpgid(pid, pgid), "setpgid");
+}
+
+export function getpgrp(): number {
+  return lib().getpgrp();
+}
+
+const TIOCGPGRP = 0x540f, TIOCSPGRP = 0x5410;
+
+/** tcgetpgrp(3): the foreground process group of the terminal on fd. */
+export function tcgetpgrp(fd: number): number {
+  const pgrp = new Int32Array(1);
+  check(lib().ioctl(fd, BigInt(TIOCGPGRP), pgrp), "tcgetpgrp");
+  return pgrp[0];
+}
+
+const SIG_BLOCK = 0, SIG_SETMASK = 2, SIGTTOU = 22;
+
+/**
+ * tcsetpgrp(3): make `pgrp` the terminal's foreground group. A caller in a
+ * background group would get SIGTTOU for it (and stop, or loop in a handler),
+ * so SIGTTOU is blocked for the call, as the kernel then allows it; blocking
+ * rather than ignoring it leaves nothing for the programs we start to inherit.
+ */
+export function tcsetpgrp(fd: number, pgrp: number): void {
+  const set = new BigUint64Array(16), old = new BigUint64Array(16);
+  set[0] = 1n << BigInt(SIGTTOU - 1);
+  lib().pthread_sigmask(SIG_BLOCK, set, old);
+  try {
+    check(lib().ioctl(fd, BigInt(TIOCSPGRP), new Int32Array([pgrp])), "tcsetpgrp");
+  } finally {
+    lib().pthread_sigmask(SIG_SETMASK, old, null);
+  }
+}
+
+// ---- Resource limits (ulimit) ----
+
+export const RLIMIT = {
+  CPU: 0, FSIZE: 1, DATA: 2, STACK: 3, CORE: 4, RSS: 5, NPROC: 6, NOFILE: 7,
+  MEMLOCK: 8, AS: 9, LOCKS: 10, SIGPENDING: 11, MSGQUEUE: 12, NICE: 13, RTPRIO: 14, RTTIME: 15,
+} as const;
+/** RLIM_INFINITY: no limit. */
+export const RLIM_INFINITY = 0xffffffffffffffffn;
+
+export interface Rlimit { soft: bigint; hard: bigint }
+
+/** getrlimit(2). */
+export function getrlimit(resource: number): Rlimit {
+  const r = new BigUint64Array(2);
+  check(lib().getrlimit(resource, r), "getrlimit");
+  return { soft: r[0], hard: r[1] };
+}
+
+/** setrlimit(2): for this process and, inherited, every program it starts. */
+export function setrlimit(resource: number, limit: Rlimit): void {
+  check(lib().setrlimit(resource, new BigUint64Array([limit.soft, limit.hard])), "setrlimit");
+}
+
+/** Several limits, as [resource, soft, hard] with the numbers as decimal text (what JSON carries). */
+export function setrlimits(limits: [number, string, string][]): void {
+  for (const [r, soft, hard] of limits) setrlimit(r, { soft: BigInt(soft), hard: BigInt(hard) });
 }
 
 /** Fill a buffer from the kernel's random pool (blocks until it is initialised). */

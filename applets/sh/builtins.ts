@@ -7,9 +7,13 @@ import { signalList, signalNumber } from "../../lib/signals.ts";
 import { processEscapes, processEscapesB } from "../../lib/escapes.ts";
 import { formatC, parseCSpec } from "../../lib/cformat.ts";
 import { BreakSignal, ExitSignal, OPTION_LETTERS, OPTION_NAMES, ReturnSignal, ShellError, type Shell } from "./state.ts";
-import { readLineFrom } from "./fds.ts";
+import { inputReady, OsHandle, readLineFrom, type ReadWait } from "./fds.ts";
+import { isatty } from "../../lib/io.ts";
+import { withTerminalModes } from "../../lib/termios.ts";
 import { runTest, TestError } from "./test.ts";
 import { listen, trapName } from "./traps.ts";
+import { background, findJob, foreground, listJobs } from "./jobs.ts";
+import { ulimit } from "./ulimit.ts";
 import { isName, Parser, ShSyntaxError } from "./parser.ts";
 
 export type Builtin = (sh: Shell, argv: string[]) => Promise<number>;
@@ -548,7 +552,7 @@ def(["read"], async (sh, argv) => {
       const val = () => {
         const v = a.slice(j + 1) || argv[++i];
         j = a.length;
-        if (v === undefined) throw new ShellError(`-${c}: option requires an argument`, 2);
+        if (v === undefined) throw new ShellError(`no arg for -${c} option`, 2);
         return v;
       };
       if (c === "r") raw = true;
@@ -556,44 +560,54 @@ def(["read"], async (sh, argv) => {
       else if (c === "p") prompt = val();
       else if (c === "n") nchars = num(val(), "invalid count");
       else if (c === "d") delim = val()[0] ?? "\0";
-      else if (c === "t") timeout = Number(val());
-      else if (c === "u") fd = num(val(), "invalid file descriptor");
+      else if (c === "t") {
+        // ash takes seconds with an optional fraction: "1", "0.5", "1." (not ".5").
+        const v = val();
+        if (!/^\d+(\.\d*)?$/.test(v)) throw new ShellError("invalid timeout", 2);
+        timeout = Number(v.endsWith(".") ? v.slice(0, -1) : v);
+      } else if (c === "u") fd = num(val(), "invalid file descriptor");
       else throw new ShellError(`-${c}: invalid option`, 2);
     }
   }
-  void silent;
   const names = argv.slice(i);
   if (names.length === 0) names.push("REPLY");
   for (const n of names) if (!isName(n)) throw new ShellError(`'${n}': not a valid identifier`, 2);
-  if (prompt !== undefined) await sh.write(2, prompt);
   const h = sh.fds.get(fd);
+  // -t 0 only asks whether input is there; nothing is read or assigned.
+  if (timeout === 0) return (await inputReady(h)) ? 0 : 1;
+  const tty = h instanceof OsHandle && h.readable && isatty(h.fd);
+  // As ash: the prompt only for a terminal.
+  if (prompt !== undefined && tty) await sh.write(2, prompt);
+  // An interactive shell's Ctrl-C ends a read from the terminal (and puts echo back).
+  const wait: ReadWait = {
+    deadline: timeout === undefined ? undefined : Date.now() + timeout * 1000,
+    signal: tty && !sh.background ? sh.g.abort?.signal : undefined,
+  };
   let line = "";
   let ended = false;
+  let stop: "timeout" | "interrupt" | undefined;
   const readOnce = async () => {
     for (;;) {
-      const [part, got] = await readLineFrom(h, delim.charCodeAt(0), nchars - line.length);
+      const [part, got, why] = await readLineFrom(h, delim.charCodeAt(0), nchars - line.length, wait);
+      stop = why;
       if (!raw) {
         // A backslash quotes the next character; backslash-newline continues the line.
-        let s = part;
-        if (got && /(^|[^\\])(\\\\)*\\$/.test(s)) {
-          line += s.slice(0, -1);
+        if (got && /(^|[^\\])(\\\\)*\\$/.test(part)) {
+          line += part.slice(0, -1);
           continue;
         }
-        line += s;
-      } else line += part;
+      }
+      line += part;
       ended = got || line.length >= nchars;
       return got || part.length > 0;
     }
   };
-  let gotAny: boolean;
-  if (timeout !== undefined) {
-    const t = new Promise<boolean>((r) => setTimeout(() => r(false), timeout! * 1000));
-    gotAny = await Promise.race([readOnce(), t]);
-    if (!ended) {
-      assignRead(sh, names, line, raw);
-      return 1;
-    }
-  } else gotAny = await readOnce();
+  // -s: no echo; -n: each key as it is typed (ash sets both on a terminal).
+  const modes = { echo: silent ? false : undefined, canonical: nchars !== Infinity ? false : undefined };
+  const gotAny = tty && (silent || nchars !== Infinity) ? await withTerminalModes((h as OsHandle).fd, modes, readOnce) : await readOnce();
+  if (stop === "interrupt") return 130;
+  // A timeout leaves the variables as they were.
+  if (stop === "timeout") return 1;
   assignRead(sh, names, line, raw);
   return ended && gotAny ? 0 : 1;
 });
@@ -833,57 +847,7 @@ def(["let"], async (sh, argv) => {
 
 // ---- Resources ----
 
-const LIMITS: [string, string, string, number][] = [
-  ["t", "time(seconds)", "Max cpu time", 1],
-  ["f", "file(blocks)", "Max file size", 512],
-  ["d", "data(kb)", "Max data size", 1024],
-  ["s", "stack(kb)", "Max stack size", 1024],
-  ["c", "coredump(blocks)", "Max core file size", 512],
-  ["m", "memory(kb)", "Max resident set", 1024],
-  ["l", "locked memory(kb)", "Max locked memory", 1024],
-  ["p", "process", "Max processes", 1],
-  ["n", "nofiles", "Max open files", 1],
-  ["v", "vmemory(kb)", "Max address space", 1024],
-];
-
-def(["ulimit"], async (sh, argv) => {
-  let text = "";
-  try {
-    text = fs.readFileSync("/proc/self/limits", "latin1");
-  } catch {}
-  const soft = (label: string, div: number, hard: boolean) => {
-    const line = text.split("\n").find((l) => l.startsWith(label));
-    if (!line) return "unlimited";
-    const cols = line.slice(26).trim().split(/\s+/);
-    const v = cols[hard ? 1 : 0];
-    return v === "unlimited" ? v : String(Math.floor(Number(v) / div));
-  };
-  let hard = false;
-  let all = false;
-  let which = "f";
-  let value: string | undefined;
-  for (const a of argv.slice(1)) {
-    if (a[0] === "-") {
-      for (const c of a.slice(1)) {
-        if (c === "H") hard = true;
-        else if (c === "S") hard = false;
-        else if (c === "a") all = true;
-        else which = c;
-      }
-    } else value = a;
-  }
-  if (all) {
-    let out = "";
-    for (const [, label, desc, div] of LIMITS) out += `-${LIMITS.find((l) => l[2] === desc)![0]}: ${label.padEnd(18)} ${soft(desc, div, hard)}\n`;
-    await sh.out(out);
-    return 0;
-  }
-  const lim = LIMITS.find((l) => l[0] === which);
-  if (!lim) throw new ShellError(`-${which}: invalid option`, 2);
-  if (value !== undefined) return 0; // setting limits needs setrlimit(2); accepted and ignored for now
-  await sh.out(soft(lim[2], lim[3], hard) + "\n");
-  return 0;
-});
+def(["ulimit"], ulimit);
 
 // ---- Jobs ----
 
@@ -910,7 +874,6 @@ def(["wait"], async (sh, argv) => {
     for (const [pid, job] of [...g.jobs]) {
       const s = await waitFor(job.done);
       if (s > 128 && job.status === undefined) return s;
-      g.jobs.delete(pid);
     }
     return 0;
   }
@@ -923,22 +886,30 @@ def(["wait"], async (sh, argv) => {
     }
     const job = g.jobs.get(pid);
     if (!job) { status = 127; continue; }
+    // The job stays in the table, as in ash, until `jobs` or a notice reports it.
     status = await waitFor(job.done);
-    if (job.status !== undefined) g.jobs.delete(pid);
   }
   return status;
 });
 
-def(["jobs"], async (sh) => {
-  let out = "";
-  for (const j of sh.g.jobs.values()) out += `[${j.id}]   ${j.status === undefined ? "Running" : "Done"}${" ".repeat(20)}${j.cmd}\n`;
-  await sh.out(out);
+def(["jobs"], async (sh, argv) => {
+  let mode: "normal" | "long" | "pids" = "normal";
+  let i = 1;
+  for (; i < argv.length && argv[i][0] === "-" && argv[i].length > 1; i++) {
+    if (argv[i] === "--") { i++; break; }
+    for (const c of argv[i].slice(1)) {
+      if (c === "l") mode = "long";
+      else if (c === "p") mode = "pids";
+      else throw new ShellError(`illegal option -${c}`, 2);
+    }
+  }
+  await listJobs(sh, mode, argv.slice(i));
   return 0;
 });
 
-def(["fg", "bg"], async (_sh, argv) => {
-  throw new ShellError(`${argv[0]}: job control not enabled`, 1);
-});
+def(["fg"], async (sh, argv) => foreground(sh, argv[1]));
+
+def(["bg"], async (sh, argv) => background(sh, argv.slice(1)));
 
 def(["kill"], async (sh, argv) => {
   let sig = 15;
@@ -971,10 +942,19 @@ def(["kill"], async (sh, argv) => {
   let status = 0;
   for (const a of argv.slice(i)) {
     let pid = Number(a);
-    if (a.startsWith("%")) pid = [...sh.g.jobs.values()].find((j) => j.id === Number(a.slice(1)))?.pid ?? NaN;
+    if (a.startsWith("%")) pid = findJob(sh.g, a).pid;
     const job = sh.g.jobs.get(pid);
-    if (job && job.status === undefined && job.kill && pid >= 10_000_000) {
-      job.kill(sig);
+    // A job's programs share a process group (job control); an in-process part ends at its next command.
+    if (job && job.status === undefined && (job.pgid !== undefined || pid >= 10_000_000)) {
+      if (job.pgid !== undefined && job.procs.size > 0) {
+        try {
+          process.kill(-job.pgid, sig);
+        } catch {
+          // Its trampoline has not made the group yet: each program then.
+          for (const p of job.procs.keys()) try { process.kill(p, sig); } catch {}
+        }
+      }
+      job.kill?.(sig);
       continue;
     }
     if (!/^-?\d+$/.test(a) && !a.startsWith("%")) {

@@ -16,6 +16,9 @@ import { BreakSignal, ExitSignal, InterruptSignal, ReturnSignal, ShellError, typ
 import { builtins, SPECIAL } from "./builtins.ts";
 import { evalDbrack } from "./test.ts";
 import { runTraps } from "./traps.ts";
+import { addJob, commandText, jobSetup, isProgramJob, jobProgramEnded, jobSpawned, newJob, waitForeground } from "./jobs.ts";
+import { EXEC_SETUP, type ExecSetup } from "../../lib/multicall.ts";
+import { limitArgs } from "./ulimit.ts";
 
 /** Made-up pids for in-process background jobs start above any real pid_max. */
 export const FAKE_PID_BASE = 10_000_000;
@@ -297,8 +300,11 @@ async function execPipe(sh: Shell, node: Extract<Node, { k: "pipe" }>): Promise<
   } else {
     const runs: Promise<number>[] = [];
     let prevRead: PipeReadHandle | undefined;
+    // With job control a pipeline is one job: its programs share a process group.
+    const job = sh.g.jc && !sh.job && !sh.background ? newJob(sh, node, true, isProgramJob(sh, node)) : undefined;
     for (let i = 0; i < node.cmds.length; i++) {
       const sub = sh.clone();
+      if (job) sub.job = job;
       if (prevRead) sub.fds.set(0, prevRead);
       if (i < node.cmds.length - 1) {
         const [r, w] = makePipe();
@@ -308,9 +314,12 @@ async function execPipe(sh: Shell, node: Extract<Node, { k: "pipe" }>): Promise<
       if (node.bang) sub.noErrexit++;
       runs.push(runSubshell(sub, node.cmds[i]));
     }
-    const statuses = await Promise.all(runs);
-    status = statuses[statuses.length - 1];
-    if (sh.opts.has("pipefail")) for (const s of statuses) if (s !== 0) status = s;
+    const finish = Promise.all(runs).then((statuses) => {
+      let last = statuses[statuses.length - 1];
+      if (sh.opts.has("pipefail")) for (const s of statuses) if (s !== 0) last = s;
+      return last;
+    });
+    status = job ? await waitForeground(sh, job, finish) : await finish;
   }
   if (node.bang) status = status === 0 ? 1 : 0;
   sh.status = status;
@@ -329,15 +338,18 @@ async function startBackground(sh: Shell, node: Node): Promise<number> {
     } catch {}
   }
   const g = sh.g;
-  const id = g.nextJob++;
   let realPid: ((pid?: number) => void) | undefined;
   const started = new Promise<number | undefined>((r) => (realPid = r));
   if (node.k === "simple") sub.bgSpawn = realPid;
-  const job: Job = { id, pid: FAKE_PID_BASE + id, cmd: "", done: undefined as any };
+  const job: Job = newJob(sh, node, false, isProgramJob(sh, node));
+  job.pid = FAKE_PID_BASE + g.nextJob++;
+  sub.job = job;
+  // kill %N: its programs' group gets the signal (builtins.ts); the in-process part ends at its next command (not for signals that only stop or wake).
   job.kill = (sig) => {
-    sub.killed = sig;
+    if (![0, SIGNALS.SIGCONT, SIGNALS.SIGSTOP, SIGNALS.SIGTSTP, SIGNALS.SIGTTIN, SIGNALS.SIGTTOU, SIGNALS.SIGWINCH, SIGNALS.SIGCHLD].includes(sig)) sub.killed = sig;
   };
   job.done = runSubshell(sub, node).then((s) => {
+    if (sub.killed && s === 128 + sub.killed) job.signaled = sub.killed;
     job.status = s;
     realPid?.(undefined);
     return s;
@@ -348,7 +360,7 @@ async function startBackground(sh: Shell, node: Node): Promise<number> {
       job.pid = pid;
     }
   }
-  g.jobs.set(job.pid, job);
+  addJob(g, job, false);
   sh.lastBg = job.pid;
   return 0;
 }
@@ -472,6 +484,7 @@ async function xtrace(sh: Shell, assigns: string[], argv: string[]): Promise<voi
 
 async function execSimple(sh: Shell, node: Extract<Node, { k: "simple" }>): Promise<number> {
   sh.line = node.line;
+  sh.simple = node;
   sh.substStatus = undefined;
   const argv = node.words.length ? await expandWords(sh, node.words) : [];
   const assigns: [string, string][] = [];
@@ -608,7 +621,8 @@ export async function runProgram(sh: Shell, argv: string[], assigns: [string, st
   if (!name.includes("/") && !usePathOnly) {
     const applet = await findApplet(name);
     if (applet) {
-      if (sh.bgSpawn) return spawnProgram(sh, process.execPath, argv, assigns);
+      // Run as a process: in the background, as a job that can stop, under limits set by ulimit.
+      if (sh.bgSpawn || sh.limits?.size || (sh.job ? sh.job.programs : sh.simple !== undefined && isProgramJob(sh, sh.simple))) return spawnProgram(sh, process.execPath, argv, assigns, true);
       return runInProcess(sh, applet, argv, assigns);
     }
   }
@@ -681,8 +695,13 @@ async function runInProcess(sh: Shell, applet: Applet, argv: string[], assigns: 
   return status;
 }
 
-/** Spawn a program with the context's fds; in-memory pipe ends are pumped. */
-async function spawnProgram(sh: Shell, file: string, argv: string[], assigns: [string, string][]): Promise<number> {
+/**
+ * Spawn a program with the context's fds; in-memory pipe ends are pumped.
+ * With job control it starts through pika's trampoline, which puts it in its
+ * job's process group (a foreground command with no job yet is one by
+ * itself); `applet`: pika's own applet argv[0], run by the trampoline itself.
+ */
+async function spawnProgram(sh: Shell, file: string, argv: string[], assigns: [string, string][], applet = false): Promise<number> {
   const stdio: (number | "pipe" | "ignore" | "inherit")[] = [];
   const handles: (Handle | undefined)[] = [];
   let maxFd = 2;
@@ -694,13 +713,20 @@ async function spawnProgram(sh: Shell, file: string, argv: string[], assigns: [s
     else if (h && n <= 2) stdio.push("pipe");
     else stdio.push("ignore");
   }
-  const spawnArgs = [file, ...argv.slice(1)];
+  let job = sh.job;
+  const ownJob = !job && sh.g.jc !== undefined && !sh.background;
+  if (ownJob) job = newJob(sh, sh.simple ?? { k: "simple", assigns: [], words: [], redirs: [], line: 0 }, true, true);
+  // The trampoline puts the program in its job's process group and under the context's limits.
+  const setup: ExecSetup = job !== undefined && sh.g.jc !== undefined ? jobSetup(job) : {};
+  if (sh.limits?.size) setup.limits = limitArgs(sh);
+  const trampoline = Object.keys(setup).length > 0;
+  const spawnArgs = trampoline ? [process.execPath, EXEC_SETUP, "sh", JSON.stringify(setup), applet ? "-" : file, ...argv] : [file, ...argv.slice(1)];
   let proc: ReturnType<typeof Bun.spawn>;
   const spawn = (cmd: string[]) =>
     withUmask(sh, () =>
       Bun.spawn({
         cmd: cmd.map(toUtf8),
-        argv0: toUtf8(file === process.execPath ? argv[0] : argv[0]),
+        argv0: toUtf8(trampoline ? "pika" : argv[0]),
         cwd: toUtf8(sh.cwd),
         env: commandEnv(sh, assigns),
         stdio: stdio as any,
@@ -730,8 +756,13 @@ async function spawnProgram(sh: Shell, file: string, argv: string[], assigns: [s
   }
   sh.bgSpawn?.(proc.pid);
   sh.bgSpawn = undefined;
-  const job = sh.currentJob;
-  if (job) job.kill = (sig) => proc.kill(sig);
+  if (job) jobSpawned(job, proc.pid, sh.simple ? commandText(sh.simple) : argv.join(" "));
+  const finish = finishProgram(sh, proc, handles, job);
+  return ownJob ? waitForeground(sh, job!, finish) : finish;
+}
+
+/** Pump a spawned program's in-memory streams and wait for its status. */
+async function finishProgram(sh: Shell, proc: ReturnType<typeof Bun.spawn>, handles: (Handle | undefined)[], job: Job | undefined): Promise<number> {
   const abort = { aborted: false };
   const pumps: Promise<void>[] = [];
   const h0 = handles[0];
@@ -777,6 +808,7 @@ async function spawnProgram(sh: Shell, file: string, argv: string[], assigns: [s
   abort.aborted = true;
   if (h0 instanceof PipeReadHandle) h0.pipe.interrupt();
   await Promise.all(pumps);
+  if (job) jobProgramEnded(job, proc.pid, proc.signalCode ? SIGNALS[proc.signalCode] : undefined);
   // Interactive: a foreground program killed by Ctrl-C interrupts the command line as SIGINT would the shell.
   if (proc.signalCode === "SIGINT" && sh.g.abort && !sh.background && !sh.g.main?.traps.has("INT")) sh.g.interrupted = true;
   if (proc.signalCode) return 128 + (SIGNALS[proc.signalCode] ?? 0);

@@ -2,12 +2,14 @@
 // bun:ffi), after putting the context's fds in place and the cwd and umask.
 // An applet of pika is exec'd as pika itself under the applet's name.
 import * as fs from "node:fs";
-import { dup, dup2, execve } from "../../lib/syscalls.ts";
+import { dup, dup2, execve, setrlimits } from "../../lib/syscalls.ts";
 import { errnoCode } from "../../lib/errors.ts";
 import { OsHandle } from "./fds.ts";
 import { ExitSignal, type Shell } from "./state.ts";
 import { lookPath, toUtf8 } from "./exec.ts";
 import { loadApplet } from "../../lib/applet.ts";
+import { disableJobControl } from "./jobs.ts";
+import { limitArgs } from "./ulimit.ts";
 
 export async function execProgram(sh: Shell, argv: string[]): Promise<number> {
   const name = argv[0];
@@ -43,6 +45,9 @@ export async function execProgram(sh: Shell, argv: string[]): Promise<number> {
     const env: Record<string, string> = {};
     const e = sh.env();
     for (const k in e) env[toUtf8(k)] = toUtf8(e[k]);
+    // The program gets the terminal in the group we were started in, as after ash's setjobctl(0).
+    disableJobControl(sh.g);
+    setrlimits(limitArgs(sh));
     execve(toUtf8(file), args.map(toUtf8), env);
   } catch (e) {
     const code = errnoCode(e);

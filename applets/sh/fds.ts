@@ -63,6 +63,11 @@ export class Pipe {
     }
   }
 
+  /** Whether a read would not wait: data is there, or the end. */
+  ready(): boolean {
+    return this.chunks.length > 0 || this.writers === 0 || this.readers === 0;
+  }
+
   /** Wake a pending read so that it re-checks (a pump giving up). */
   interrupt(): void {
     this.wakeReader();
@@ -257,17 +262,71 @@ export async function writeHandle(h: Handle | undefined, b: Uint8Array): Promise
   }
 }
 
+/** How long a read may wait: until `deadline` (Date.now() ms), or until `signal` aborts it. */
+export interface ReadWait {
+  deadline?: number;
+  signal?: AbortSignal;
+}
+
+/** Whether input (or its end) is there to read at once (read -t 0). */
+export async function inputReady(h: Handle | undefined): Promise<boolean> {
+  if (h instanceof PipeReadHandle) return h.pipe.ready();
+  if (!(h instanceof OsHandle) || !h.readable) throw ebadf();
+  const { pollFd, POLLIN } = await import("../../lib/syscalls.ts");
+  return pollFd(h.fd, POLLIN, 0) > 0;
+}
+
+/** Wait until the descriptor has input, polling so that timers and signal handlers keep running. */
+async function waitReadable(fd: number, wait: ReadWait): Promise<"timeout" | "interrupt" | undefined> {
+  const { pollFd, POLLIN } = await import("../../lib/syscalls.ts");
+  for (;;) {
+    if (wait.signal?.aborted) return "interrupt";
+    try {
+      if (pollFd(fd, POLLIN, 0) > 0) return undefined;
+    } catch {
+      return undefined; // let the read itself fail
+    }
+    if (wait.deadline !== undefined && Date.now() >= wait.deadline) return "timeout";
+    await pause(10);
+  }
+}
+
+/** The next chunk of an in-memory pipe, or why none came in time. */
+async function readPipe(pipe: Pipe, wait: ReadWait): Promise<Uint8Array | null | "timeout" | "interrupt"> {
+  if (wait.deadline === undefined && !wait.signal) return pipe.read();
+  const stop = { aborted: false };
+  let why: "timeout" | "interrupt" | undefined;
+  const end = (w: "timeout" | "interrupt") => () => {
+    why ??= w;
+    stop.aborted = true;
+    pipe.interrupt();
+  };
+  const onAbort = end("interrupt");
+  const timer = wait.deadline === undefined ? undefined : setTimeout(end("timeout"), Math.max(wait.deadline - Date.now(), 0));
+  wait.signal?.addEventListener("abort", onAbort, { once: true });
+  if (wait.signal?.aborted) onAbort();
+  try {
+    const c = await pipe.read(stop);
+    return c ?? why ?? null;
+  } finally {
+    clearTimeout(timer);
+    wait.signal?.removeEventListener("abort", onAbort);
+  }
+}
+
 /**
  * Read a line (up to `delim`) for the read builtin without taking more than
  * it returns, so the next command sees the rest: byte by byte from a real
  * descriptor, whole chunks (giving back the remainder) from a pipe.
- * Returns the bytes (latin1) and whether the delimiter was seen.
+ * Returns the bytes (latin1), whether the delimiter was seen, and whether
+ * the wait ended it (`wait`: read -t, or Ctrl-C on a terminal).
  */
-export async function readLineFrom(h: Handle | undefined, delim: number, max = Infinity): Promise<[string, boolean]> {
+export async function readLineFrom(h: Handle | undefined, delim: number, max = Infinity, wait: ReadWait = {}): Promise<[string, boolean, ("timeout" | "interrupt")?]> {
   let out = "";
   if (h instanceof PipeReadHandle) {
     while (out.length < max) {
-      const c = await h.pipe.read();
+      const c = await readPipe(h.pipe, wait);
+      if (c === "timeout" || c === "interrupt") return [out, false, c];
       if (!c) return [out, false];
       let i = 0;
       for (; i < c.length && out.length < max; i++) {
@@ -283,8 +342,13 @@ export async function readLineFrom(h: Handle | undefined, delim: number, max = I
   }
   if (!(h instanceof OsHandle) || !h.readable) throw ebadf();
   const one = Buffer.alloc(1);
+  const polled = wait.deadline !== undefined || wait.signal !== undefined;
   while (out.length < max) {
     let n: number;
+    if (polled) {
+      const why = await waitReadable(h.fd, wait);
+      if (why) return [out, false, why];
+    }
     try {
       n = fs.readSync(h.fd, one, 0, 1, null);
     } catch (err: any) {

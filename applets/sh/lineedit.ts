@@ -99,6 +99,11 @@ export class LineEditor {
       this.saved = undefined;
       return false;
     }
+    // A program that left the terminal without canonical input (a crashed
+    // full-screen one, a background job that put back modes it saved while we
+    // edited) does not make raw modes the ones commands get: the last sane ones stay.
+    if (this.saved.lflag & ICANON) this.sane = this.saved;
+    else if (this.sane) this.saved = this.sane;
     const t = this.saved;
     const cc = t.cc.slice();
     cc[VMIN] = 0;
@@ -106,6 +111,8 @@ export class LineEditor {
     tcsetattr(this.inFd, TCSANOW, { ...t, lflag: t.lflag & ~(ICANON | ECHO | ISIG | IEXTEN), iflag: t.iflag & ~(ICRNL | INLCR | IXON), cc });
     return true;
   }
+
+  private sane?: Termios;
 
   private leaveRaw(): void {
     if (!this.saved) return;

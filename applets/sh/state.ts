@@ -4,6 +4,8 @@
 // maps shallowly, so variables are replaced, never mutated in place.
 import type { Node } from "./ast.ts";
 import { FdTable, writeHandle } from "./fds.ts";
+import type { JobControl } from "./jobs.ts";
+import type { Rlimit } from "../../lib/syscalls.ts";
 
 export interface Var {
   /** undefined: declared (export X, local X) but unset. */
@@ -37,14 +39,37 @@ export const OPTION_LETTERS: Record<string, string> = {
 /** The order `set -o` lists them in, as busybox ash does. */
 export const OPTION_NAMES = ["errexit", "noglob", "ignoreeof", "monitor", "noexec", "stdin", "xtrace", "verbose", "noclobber", "allexport", "notify", "nounset", "vi", "emacs", "pipefail", "interactive"];
 
+/** A background job, or a foreground one (in the table only once it stops); see jobs.ts. */
 export interface Job {
+  /** Its number, %N (0 until it is in the table). */
   id: number;
-  /** A real pid, or a made-up one above pid_max for in-process jobs. */
+  /** A real pid (its first program's), or a made-up one above pid_max for in-process jobs. */
   pid: number;
   done: Promise<number>;
   status?: number;
   kill?: (sig: number) => void;
+  /** Its command's text (with job control only, as in ash). */
   cmd: string;
+  /** Job control: the process group of its programs. */
+  pgid?: number;
+  /** Its programs that are still running, and whether each is stopped. */
+  procs: Map<number, boolean>;
+  /** Set while the job is stopped: the signal that stopped it. */
+  stopSignal?: number;
+  lastStop?: number;
+  /** The signal that killed its last program to end, if one did. */
+  signaled?: number;
+  /** Every program it started, in order, with its command's text (jobs -l). */
+  started: { pid: number; cmd: string }[];
+  /** Signals that ended its programs while in the foreground, to be told. */
+  killedBy: number[];
+  foreground: boolean;
+  /** A job of programs only: applets run as processes so that they can stop (jobs.ts isProgramJob). */
+  programs: boolean;
+  /** Ended or stopped in the background, not reported yet. */
+  changed?: boolean;
+  /** Wakes the wait for a foreground job when it stops. */
+  onStop?: () => void;
 }
 
 /** State shared by every context of one shell process. */
@@ -58,7 +83,16 @@ export interface Global {
   /** Script mode prints "line N:" in every message. */
   script: boolean;
   jobs: Map<number, Job>;
+  /** The jobs, the current one (%+) first, the previous one (%-) next. */
+  jobOrder: Job[];
+  /** Counter for the made-up pids of in-process jobs. */
   nextJob: number;
+  /** Job control, when the interactive shell owns its terminal. */
+  jc?: JobControl;
+  /** The foreground job, while the shell waits for it. */
+  fgJob?: Job;
+  /** "You have stopped jobs." was said: the next exit goes ahead. */
+  stopWarned?: boolean;
   /** Commands run, for yielding to the event loop now and then. */
   ticks: number;
   /** Signals caught but whose traps have not run yet. */
@@ -106,7 +140,12 @@ export class Shell {
   substStatus?: number;
   /** A background simple command: report the pid of the program it spawns. */
   bgSpawn?: (pid: number) => void;
-  currentJob?: Job;
+  /** The job whose programs this context starts (its process group). */
+  job?: Job;
+  /** The simple command being run, for a foreground job's text. */
+  simple?: Node;
+  /** Resource limits set by ulimit, for the programs this context starts (ulimit.ts). */
+  limits?: Map<number, Rlimit>;
   /** Set by kill for an in-process job: the signal that ends it at the next command. */
   killed = 0;
   /** A background job's context: SIGINT does not interrupt it. */
@@ -138,6 +177,8 @@ export class Shell {
     s.optPos = this.optPos;
     s.noErrexit = this.noErrexit;
     s.background = this.background;
+    s.job = this.job;
+    s.limits = this.limits;
     return s;
   }
 

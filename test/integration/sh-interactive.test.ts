@@ -112,9 +112,60 @@ class Term {
   kill(): void {
     try { this.t.kill(); } catch {}
   }
+  /** The shell's pid: the session leader of the terminal. */
+  get pid(): number {
+    return this.t.pid;
+  }
+  /** Send keys without waiting for an answer. */
+  write(keys: string): void {
+    this.t.write(keys);
+  }
+  /** The terminal's foreground process group (tpgid of the shell's stat), 0 if unknown. */
+  foregroundGroup(): number {
+    try {
+      const stat = fs.readFileSync(`/proc/${this.pid}/stat`, "latin1");
+      // Fields after "(comm)": state ppid pgrp session tty_nr tpgid.
+      return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[5]) || 0;
+    } catch {
+      return 0;
+    }
+  }
+  /** Wait until a job of `programs` processes, not the shell, is the terminal's foreground process group. */
+  async jobHasTerminal(programs = 1, ms = 15_000): Promise<void> {
+    const end = Date.now() + ms;
+    for (;;) {
+      const fg = this.foregroundGroup();
+      if (fg > 0 && fg !== this.pid && groupSize(fg) >= programs) return;
+      if (Date.now() > end) throw new Error(`no job got the terminal: ${JSON.stringify(this.out)}`);
+      await sleep(50);
+    }
+  }
+  /** Wait until no job has the terminal (the shell is at its prompt), then for quiet output. */
+  async shellHasTerminal(ms = 15_000): Promise<void> {
+    const end = Date.now() + ms;
+    while (Date.now() < end && this.foregroundGroup() !== this.pid) await sleep(20);
+    await this.settle();
+  }
+  /** Press Enter until `re` shows (a job's notice comes before some later prompt). */
+  async enterUntil(re: RegExp, tries = 20): Promise<void> {
+    for (let i = 0; i < tries && !re.test(this.out); i++) await this.keys("\r");
+    await this.waitFor(re);
+  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** How many processes are in process group `pgrp`. */
+function groupSize(pgrp: number): number {
+  let n = 0;
+  for (const pid of fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, "latin1");
+      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]) === pgrp) n++;
+    } catch {}
+  }
+  return n;
+}
 
 /** Run the same keys through pika's and busybox's shells; both screens. */
 async function both(keys: string[], opts: { cols?: number } = {}): Promise<[string[], string[]]> {
@@ -124,7 +175,11 @@ async function both(keys: string[], opts: { cols?: number } = {}): Promise<[stri
     try {
       await t.waitFor(/[#$] (\x1b\[6n)?$/);
       await t.settle();
-      await t.keys(...keys);
+      // Each key once the shell is back at its prompt: a command it started may be slow to answer.
+      for (const k of keys) {
+        await t.keys(k);
+        await t.shellHasTerminal();
+      }
       res.push(t.rows());
     } finally {
       t.kill();
@@ -258,6 +313,7 @@ describe("interactive sh (our screens)", () => {
     try {
       await t.waitFor(/[#$] $/);
       await t.keys("/bin/stty -a | tr ' ' '\\n' | grep -x -e -icanon -e icanon -e -echo -e echo -e -isig -e isig | tr '\\n' ' '; echo\r");
+      await t.waitFor(/isig icanon echo/);
       expect(t.rows()).toContain("isig icanon echo");
     } finally {
       t.kill();
@@ -316,4 +372,173 @@ describe("interactive sh (our screens)", () => {
       t.kill();
     }
   }, 60_000);
+});
+
+// Job control: the same keys to both shells, the same patterns expected of
+// both (pids and the exact moment of a notice differ).
+describe("interactive sh: job control, as busybox ash", () => {
+  for (const [name, bin] of [["pika", PIKA], ["busybox", BUSYBOX]] as const) {
+    it(`${name}: Ctrl-Z stops sleep; jobs, jobs -l, jobs -p, bg, fg, Ctrl-C`, async () => {
+      const t = new Term(bin, { env: { PS1: "$ " } });
+      try {
+        await t.waitFor(/[#$] (\x1b\[6n)?$/);
+        await t.settle();
+        await t.keys("sleep 30\r");
+        await t.jobHasTerminal();
+        t.write(ctrl("z"));
+        await t.waitFor(/\[1\]\+  Stopped {20}sleep 30\r\n/);
+        await t.keys("echo stopped=$?\r");
+        await t.waitFor(/stopped=148/);
+        await t.keys("jobs\r");
+        await t.waitFor(/jobs\r\n\[1\]\+  Stopped {20}sleep 30\r\n/);
+        await t.keys("jobs -l\r");
+        await t.waitFor(/jobs -l\r\n\[1\]\+  (\d+) Stopped +sleep 30\r\n/);
+        const pid = /jobs -l\r\n\[1\]\+  (\d+) /.exec(t.out)![1];
+        expect(fs.readFileSync(`/proc/${pid}/stat`, "latin1")).toMatch(/\) T /);
+        await t.keys("jobs -p\r");
+        await t.waitFor(new RegExp(`jobs -p\\r\\n${pid}\\r\\n`));
+        await t.keys("bg\r");
+        await t.waitFor(/bg\r\n\[1\] sleep 30\r\n/);
+        await t.keys("jobs\r");
+        await t.waitFor(/\[1\]\+  Running {20}sleep 30\r\n/);
+        expect(fs.readFileSync(`/proc/${pid}/stat`, "latin1")).not.toMatch(/\) T /);
+        await t.keys("fg\r");
+        await t.waitFor(/fg\r\nsleep 30\r\n/);
+        await t.jobHasTerminal();
+        t.write(ctrl("c"));
+        await t.keys("echo fg=$?\r");
+        await t.waitFor(/fg=130/);
+        await t.keys("jobs\r", "echo none\r");
+        expect(t.out).toMatch(/jobs\r\n(\x1b\[6n)?\$ (\x1b\[6n)?echo none/);
+        await t.keys("exit\r");
+        expect(await t.code).toBe(0);
+      } finally {
+        t.kill();
+      }
+    }, 90_000);
+
+    it(`${name}: a stopped pipeline is one job: jobs -l shows each program; kill %1 ends them all`, async () => {
+      const t = new Term(bin, { env: { PS1: "$ " } });
+      try {
+        await t.waitFor(/[#$] (\x1b\[6n)?$/);
+        await t.settle();
+        await t.keys("sleep 30 | cat | cat\r");
+        await t.jobHasTerminal(3);
+        t.write(ctrl("z"));
+        await t.waitFor(/\[1\]\+  Stopped {20}sleep 30 \| cat \| cat\r\n/);
+        await t.keys("jobs -l\r");
+        await t.waitFor(/jobs -l\r\n\[1\]\+  \d+ Stopped +sleep 30\r\n {6}\d+ +\| cat\r\n {6}\d+ +\| cat\r\n/);
+        await t.keys("kill %1\r", "fg\r");
+        await t.waitFor(/fg\r\nsleep 30 \| cat \| cat\r\n(Terminated\r\n){3}/);
+        await t.keys("jobs\r", "exit\r");
+        expect(await t.code).toBe(0);
+      } finally {
+        t.kill();
+      }
+    }, 90_000);
+
+    it(`${name}: a background job that reads the terminal stops (tty input); fg gives it the terminal`, async () => {
+      const t = new Term(bin, { env: { PS1: "$ " } });
+      try {
+        await t.waitFor(/[#$] (\x1b\[6n)?$/);
+        await t.settle();
+        await t.keys("cat &\r");
+        await t.enterUntil(/\[1\]\+  Stopped \(tty input\) {8}cat\r\n/);
+        await t.keys("fg\r");
+        await t.jobHasTerminal();
+        await t.keys("hello\r");
+        await t.waitFor(/hello\r\nhello\r\n/);
+        await t.keys(ctrl("d"), "echo st=$?\r");
+        await t.waitFor(/st=0/);
+        await t.keys("exit\r");
+        expect(await t.code).toBe(0);
+      } finally {
+        t.kill();
+      }
+    }, 90_000);
+
+    it(`${name}: background jobs, kill %N, Done and Terminated notices, stopped jobs at exit`, async () => {
+      const t = new Term(bin, { env: { PS1: "$ " } });
+      try {
+        await t.waitFor(/[#$] (\x1b\[6n)?$/);
+        await t.settle();
+        await t.keys("sleep 40 &\r", "sleep 50 &\r", "jobs\r");
+        await t.waitFor(/\[2\]\+  Running {20}sleep 50\r\n\[1\]-  Running {20}sleep 40\r\n/);
+        await t.keys("kill %1\r");
+        await t.enterUntil(/\[1\]-  Terminated {17}sleep 40\r\n/);
+        await t.keys("kill %2\r");
+        await t.enterUntil(/\[2\]\+  Terminated {17}sleep 50\r\n/);
+        await t.keys("true &\r");
+        await t.enterUntil(/\[1\]\+  Done {23}true\r\n/);
+        await t.keys("(exit 3) &\r");
+        await t.enterUntil(/\[1\]\+  Done\(3\) {20}\(exit 3\)\r\n/);
+        await t.keys("fg %4\r");
+        await t.waitFor(/fg: .*%4: no such job/);
+        await t.keys("sleep 30\r");
+        await t.jobHasTerminal();
+        t.write(ctrl("z"));
+        await t.waitFor(/\[1\]\+  Stopped {20}sleep 30\r\n/);
+        await t.keys("exit\r");
+        await t.waitFor(/You have stopped jobs\.\r\n/);
+        await t.keys("exit\r");
+        expect(await t.code).toBe(0);
+      } finally {
+        t.kill();
+      }
+    }, 90_000);
+  }
+});
+
+describe("interactive sh: signals, as busybox ash", () => {
+  for (const [name, bin] of [["pika", PIKA], ["busybox", BUSYBOX]] as const) {
+    it(`${name}: SIGTERM does not end an interactive shell, a trap on it still runs`, async () => {
+      const t = new Term(bin, { env: { PS1: "$ " } });
+      try {
+        await t.waitFor(/[#$] (\x1b\[6n)?$/);
+        await t.settle();
+        await t.keys("kill -TERM $$; echo alive\r");
+        await t.waitFor(/\r\nalive\r\n/);
+        await t.keys("trap 'echo caught' TERM; kill -TERM $$; echo after\r");
+        await t.waitFor(/caught\r\nafter\r\n/);
+        await t.keys("exit\r");
+        expect(await t.code).toBe(0);
+      } finally {
+        t.kill();
+      }
+    }, 60_000);
+  }
+});
+
+describe("interactive sh: read on the terminal, as busybox ash", () => {
+  const modes = "/bin/stty -a | tr ' ' '\\n' | grep -x -e -echo -e echo -e -icanon -e icanon | tr '\\n' ' '; echo\r";
+  for (const [name, bin] of [["pika", PIKA], ["busybox", BUSYBOX]] as const) {
+    it(`${name}: read -s does not echo, -n takes single keys, -p prompts, -t times out; Ctrl-C puts echo back`, async () => {
+      const t = new Term(bin, { env: { PS1: "$ " } });
+      try {
+        await t.waitFor(/[#$] (\x1b\[6n)?$/);
+        await t.settle();
+        await t.keys("read -s pw; echo \"got:$pw\"\r", "hush\r");
+        await t.waitFor(/got:hush/);
+        expect(t.out).not.toMatch(/\nhush/);
+        await t.keys(modes);
+        await t.waitFor(/icanon echo \r\n/);
+        await t.keys("read -n 2 k; echo \"[$k]\"\r", "yz");
+        await t.waitFor(/yz\[yz\]/);
+        await t.keys("read -p 'Name? ' n; echo \"hi $n\"\r", "ann\r");
+        await t.waitFor(/Name\? ann\r\nhi ann/);
+        await t.keys("read -t 1 v; echo \"timeout=$?\"\r");
+        await t.waitFor(/timeout=1/);
+        await t.keys("read -s x\r", "typed");
+        t.write(ctrl("c"));
+        await t.waitFor(/read -s x\r\n\r\n\$ (\x1b\[6n)?$/);
+        await t.keys("echo \"after=[$x]\"\r");
+        await t.waitFor(/after=\[\]/);
+        expect(t.out).not.toMatch(/typed/);
+        await t.keys(modes);
+        await t.waitFor(/icanon echo \r\n[^]*icanon echo \r\n/);
+      } finally {
+        t.kill();
+      }
+    }, 90_000);
+  }
 });
