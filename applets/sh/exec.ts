@@ -15,7 +15,7 @@ import { InterruptibleTtyReader, makePipe, OsHandle, PipeReadHandle, PipeWriteHa
 import { BreakSignal, ExitSignal, InterruptSignal, ReturnSignal, ShellError, type Job, type Shell } from "./state.ts";
 import { builtins, SPECIAL } from "./builtins.ts";
 import { evalDbrack } from "./test.ts";
-import { runTraps } from "./traps.ts";
+import { childEnded, runTraps } from "./traps.ts";
 import { addJob, commandText, jobSetup, isProgramJob, jobProgramEnded, jobSpawned, newJob, waitForeground } from "./jobs.ts";
 import { EXEC_SETUP, type ExecSetup } from "../../lib/multicall.ts";
 import { limitArgs } from "./ulimit.ts";
@@ -73,6 +73,7 @@ export async function runSubshell(sub: Shell, node: Node): Promise<number> {
     }
   } finally {
     sub.fds.releaseAll();
+    childEnded(sub.parent);
   }
   return status;
 }
@@ -110,6 +111,8 @@ export async function execNode(sh: Shell, node: Node): Promise<number> {
       for (const item of node.items) {
         if (item.bg) status = await startBackground(sh, item.node);
         else status = await execNode(sh, item.node);
+        // A trap for what ended in a compound command runs before the next one, as a simple command's does.
+        if (sh.g.pendingSignals.length) await runTraps(sh);
       }
       return status;
     case "andor": {
@@ -809,6 +812,7 @@ async function finishProgram(sh: Shell, proc: ReturnType<typeof Bun.spawn>, hand
   if (h0 instanceof PipeReadHandle) h0.pipe.interrupt();
   await Promise.all(pumps);
   if (job) jobProgramEnded(job, proc.pid, proc.signalCode ? SIGNALS[proc.signalCode] : undefined);
+  childEnded(sh);
   // Interactive: a foreground program killed by Ctrl-C interrupts the command line as SIGINT would the shell.
   if (proc.signalCode === "SIGINT" && sh.g.abort && !sh.background && !sh.g.main?.traps.has("INT")) sh.g.interrupted = true;
   if (proc.signalCode) return 128 + (SIGNALS[proc.signalCode] ?? 0);

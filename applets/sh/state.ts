@@ -150,6 +150,8 @@ export class Shell {
   killed = 0;
   /** A background job's context: SIGINT does not interrupt it. */
   background = false;
+  /** The context a subshell was made from (its "parent process"). */
+  parent?: Shell;
 
   constructor(readonly g: Global) {}
 
@@ -172,6 +174,7 @@ export class Shell {
     s.loopDepth = this.loopDepth;
     s.line = this.line;
     s.subshell = true;
+    s.parent = this;
     s.hashed = new Map(this.hashed);
     s.envCache = this.envCache;
     s.optPos = this.optPos;

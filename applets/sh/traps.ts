@@ -34,14 +34,31 @@ export function listen(sh: Shell, name: string, on: boolean): void {
   } catch {}
 }
 
+/**
+ * A child of the main shell ended: a program it spawned, or a context that
+ * stands for a forked one in ash (subshell, $(...), pipeline part,
+ * background job). ash gets SIGCHLD for each; a CHLD trap runs once per child.
+ */
+export function childEnded(sh: Shell | undefined): void {
+  const g = sh?.g;
+  if (!g || sh !== g.main || !sh.traps.get("CHLD")) return;
+  // Like a real SIGCHLD, one still pending absorbs the next.
+  if (g.pendingSignals.includes("CHLD")) return;
+  g.pendingSignals.push("CHLD");
+  for (const w of g.signalWaiters) w();
+}
+
 /** Run the actions of signals that arrived. */
 export async function runTraps(sh: Shell): Promise<void> {
   const g = sh.g;
   if (g.inTrap) return;
   g.inTrap = true;
   try {
-    while (g.pendingSignals.length) {
-      const name = g.pendingSignals.shift()!;
+    for (;;) {
+      // CHLD is the main shell's own: it waits there, not in a pipeline part or $(...).
+      const i = sh === g.main ? 0 : g.pendingSignals.findIndex((n) => n !== "CHLD");
+      if (i < 0 || i >= g.pendingSignals.length) break;
+      const name = g.pendingSignals.splice(i, 1)[0];
       const action = (g.main ?? sh).traps.get(name);
       if (!action) continue;
       const saved = sh.status;
