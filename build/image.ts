@@ -173,12 +173,16 @@ async function main(args: string[]): Promise<void> {
     const mods = await timedStep(`kernel modules (${r.kernel.modules.length} named)`, async () => {
       const set = await selectModules(tc.kernel, r.kernel.modules);
       if (set.builtin.length) step(`built into the kernel already: ${set.builtin.join(", ")}`);
+      if (set.soft.length) step(`soft dependencies: ${set.soft.join(", ")}`);
       if (set.files.length) step(`modules: ${set.files.map((f) => path.basename(f, ".ko")).join(" ")}`);
-      return moduleEntries(tc.kernel, set, tmp);
+      return { set, entries: await moduleEntries(tc.kernel, set, tmp) };
     });
     const tzdata = r.timezone ? await debianPackage("tzdata", info.debian) : undefined;
     const base = await rootfsEntries({ arch, pika, preinit, muslLoader: tc.muslLoader, libstdcxx: tc.libstdcxx });
-    const entries = applyRecipe(base, r, { zoneinfo: tzdata && path.join(tzdata, "usr/share/zoneinfo"), modules: mods });
+    const entries = applyRecipe(base, r, {
+      zoneinfo: tzdata && path.join(tzdata, "usr/share/zoneinfo"),
+      modules: { entries: mods.entries, load: mods.set.load },
+    });
     const kernelRoot = path.dirname(path.dirname(tc.kernel.vmlinuz));
     const muslRoot = await debianPackage("musl", info.debian);
     let gz: Buffer | undefined;
