@@ -22,6 +22,7 @@ import { makeFat, installSyslinux, type FatFile } from "./fat.ts";
 import { packInitramfs, sourceDateEpoch, writeAtomically } from "./initramfs.ts";
 import { bootFiles, rootfsFiles, writeManifest, type ManifestFile } from "./manifest.ts";
 import { moduleEntries, selectModules } from "./modules.ts";
+import { firmwareEntries, firmwarePackages } from "./firmware.ts";
 import { GPT_TYPE } from "./partition.ts";
 import { writeGptDisk } from "./disk.ts";
 import { buildPreinit } from "./preinit.ts";
@@ -30,7 +31,7 @@ import { boardArch, loadRecipe, type Recipe } from "./recipe.ts";
 import { applyRecipe } from "./recipe-rootfs.ts";
 import { rootfsEntries } from "./rootfs.ts";
 import { prepare, type Toolchain } from "./toolchain.ts";
-import { buildSdcard } from "./rpi.ts";
+import { boardCompatibles, buildSdcard } from "./rpi.ts";
 import { buildOci } from "./oci.ts";
 import { buildSquashfsParts, SQUASHFS_TOOLS } from "./squashfs.ts";
 import type { CpioEntry } from "./cpio.ts";
@@ -177,11 +178,19 @@ async function main(args: string[]): Promise<void> {
       if (set.files.length) step(`modules: ${set.files.map((f) => path.basename(f, ".ko")).join(" ")}`);
       return { set, entries: await moduleEntries(tc.kernel, set, tmp) };
     });
+    const fw = await timedStep("firmware for the modules", async () => {
+      const compatibles = boardCompatibles(r.board, tc.kernel);
+      const f = await firmwareEntries(tc.kernel, mods.set.files, info.debian, compatibles);
+      for (const m of f.choice.noBoardFiles) step(`warning: ${m}: no firmware for this board's device trees (${compatibles.join(", ")})`);
+      for (const m of f.choice.missing) step(`warning: ${m.module}: firmware ${m.file} is in none of Debian's packages searched (${firmwarePackages(m.file).join(", ")})`);
+      if (f.choice.files.length) step(`firmware: ${f.choice.files.length} files (${mib(f.entries.reduce((n, e) => n + (e.type === "file" ? e.data.length : 0), 0))})`);
+      return f;
+    });
     const tzdata = r.timezone ? await debianPackage("tzdata", info.debian) : undefined;
     const base = await rootfsEntries({ arch, pika, preinit, muslLoader: tc.muslLoader, libstdcxx: tc.libstdcxx });
     const entries = applyRecipe(base, r, {
       zoneinfo: tzdata && path.join(tzdata, "usr/share/zoneinfo"),
-      modules: { entries: mods.entries, load: mods.set.load },
+      modules: { entries: [...mods.entries, ...fw.entries], load: mods.set.load },
     });
     const kernelRoot = path.dirname(path.dirname(tc.kernel.vmlinuz));
     const muslRoot = await debianPackage("musl", info.debian);
@@ -190,7 +199,7 @@ async function main(args: string[]): Promise<void> {
       recipe: r, out, tmp, tc, entries,
       initramfs: () => (gz ??= Buffer.from(packInitramfs(entries))),
       packages: {
-        ...debPkg(kernelRoot), ...debPkg(muslRoot), ...(tzdata ? debPkg(tzdata) : {}),
+        ...debPkg(kernelRoot), ...debPkg(muslRoot), ...(tzdata ? debPkg(tzdata) : {}), ...fw.packages,
         [info.bunRuntimePackage]: tc.bunVersion, bun: tc.bunVersion,
       },
       cmdline: r.kernel.cmdline,
