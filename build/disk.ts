@@ -2,7 +2,8 @@
 // partition table, as one sparse file. The x86_64 disk is GPT with an EFI
 // system partition that BIOS machines also boot (syslinux's gptmbr.bin in the
 // protective MBR, syslinux in the partition) and UEFI machines boot through
-// systemd-boot (Debian's systemd-boot-efi, as EFI/BOOT/BOOTX64.EFI).
+// systemd-boot (Debian's systemd-boot-efi, as EFI/BOOT/BOOTX64.EFI); the qemu-aarch64 disk
+// is the same GPT and ESP for UEFI only (BOOTAA64.EFI).
 import * as fs from "node:fs";
 import { ALIGN, alignedSectors, gpt, mbr, SECTOR, GPT_TYPE, type MbrPartition } from "./partition.ts";
 
@@ -54,7 +55,7 @@ function writeParts(fd: number, placed: Placed[]): void {
   }
 }
 
-export function writeGptDisk(out: string, parts: DiskPart[], opts: { seed: string; bootCode: Uint8Array }): Placed[] {
+export function writeGptDisk(out: string, parts: DiskPart[], opts: { seed: string; bootCode?: Uint8Array }): Placed[] {
   const { placed, total } = place(parts);
   const table = gpt(total, placed.map((p) => ({
     start: p.start, sectors: p.sectors, type: p.gptType ?? GPT_TYPE.linux, name: p.name, legacyBoot: p.boot,

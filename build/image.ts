@@ -8,7 +8,7 @@
 // out/x86_64/pika from build/build.ts) instead of compiling one.
 // Outputs, as the recipe lists them:
 //   initramfs  <name>.initramfs.cpio.gz + <name>.vmlinuz (for qemu -kernel/-initrd)
-//   disk       <name>.img: x86_64 GPT disk, BIOS (syslinux) and UEFI (systemd-boot)
+//   disk       <name>.img: GPT disk; x86_64: BIOS (syslinux) and UEFI (systemd-boot), qemu-aarch64: UEFI
 //   sdcard     <name>.sdcard.img: Raspberry Pi MBR card with the firmware
 //   oci        <name>.oci/ (image layout) and <name>.oci.tar (docker load)
 // With root.mode squashfs, disk and sdcard also get root and data partitions (build/squashfs.ts).
@@ -22,6 +22,7 @@ import { makeFat, installSyslinux, type FatFile } from "./fat.ts";
 import { packInitramfs, sourceDateEpoch, writeAtomically } from "./initramfs.ts";
 import { bootFiles, rootfsFiles, writeManifest, type ManifestFile } from "./manifest.ts";
 import { moduleEntries, selectModules } from "./modules.ts";
+import { firmwareEntries, firmwarePackages } from "./firmware.ts";
 import { GPT_TYPE } from "./partition.ts";
 import { writeGptDisk } from "./disk.ts";
 import { buildPreinit } from "./preinit.ts";
@@ -30,7 +31,7 @@ import { boardArch, loadRecipe, type Recipe } from "./recipe.ts";
 import { applyRecipe } from "./recipe-rootfs.ts";
 import { rootfsEntries } from "./rootfs.ts";
 import { prepare, type Toolchain } from "./toolchain.ts";
-import { buildSdcard } from "./rpi.ts";
+import { boardCompatibles, buildSdcard } from "./rpi.ts";
 import { buildOci } from "./oci.ts";
 import { buildSquashfsParts, SQUASHFS_TOOLS } from "./squashfs.ts";
 import type { CpioEntry } from "./cpio.ts";
@@ -102,22 +103,30 @@ async function outputInitramfs(b: Build): Promise<void> {
   await manifest(b, kernel, [{ path: "vmlinuz", size: fs.statSync(kernel).size, sha256: "", part: "kernel" }]);
 }
 
-/** The x86_64 disk: GPT, one FAT ESP that boots BIOS and UEFI, and in squashfs mode root + data partitions. */
+/**
+ * The disk: GPT, one FAT ESP, and in squashfs mode root + data partitions.
+ * x86_64 boots it with BIOS (syslinux) and UEFI; aarch64 (qemu-aarch64, QEMU virt
+ * with edk2) with UEFI only. Debian's arm64 kernel is an EFI stub Image, as the
+ * amd64 one is, so systemd-boot starts either.
+ */
 async function outputDisk(b: Build): Promise<void> {
   const r = b.recipe;
+  const bios = boardArch(r.board) === "x86_64";
   const cmdline = [...b.cmdline];
   const sq = r.root.mode === "squashfs" ? await buildSquashfsParts(b, { type: "gpt" }) : undefined;
   if (sq) cmdline.push(...sq.cmdline);
   const initrd = sq?.initramfs ?? b.initramfs();
-  const sdBoot = await debianPackage("systemd-boot-efi", "amd64");
+  const efi = bios ? { deb: "amd64", loader: "systemd-bootx64.efi", removable: "BOOTX64.EFI" } as const
+    : { deb: "arm64", loader: "systemd-bootaa64.efi", removable: "BOOTAA64.EFI" } as const;
+  const sdBoot = await debianPackage("systemd-boot-efi", efi.deb);
   const options = cmdline.join(" ");
   const files: FatFile[] = [
     { path: "/vmlinuz", source: b.tc.kernel.vmlinuz },
     { path: "/initramfs.gz", data: initrd },
     // BIOS: syslinux's config (its boot sector and ldlinux.* come from `syslinux --install`).
-    { path: "/syslinux.cfg", data: Buffer.from(`DEFAULT pika\nPROMPT 0\nTIMEOUT 0\nLABEL pika\n  LINUX /vmlinuz\n  INITRD /initramfs.gz\n  APPEND ${options}\n`) },
+    ...(bios ? [{ path: "/syslinux.cfg", data: Buffer.from(`DEFAULT pika\nPROMPT 0\nTIMEOUT 0\nLABEL pika\n  LINUX /vmlinuz\n  INITRD /initramfs.gz\n  APPEND ${options}\n`) }] : []),
     // UEFI: systemd-boot as the removable-media loader, booting its only entry at once.
-    { path: "/EFI/BOOT/BOOTX64.EFI", source: path.join(sdBoot, "usr/lib/systemd/boot/efi/systemd-bootx64.efi") },
+    { path: `/EFI/BOOT/${efi.removable}`, source: path.join(sdBoot, "usr/lib/systemd/boot/efi", efi.loader) },
     { path: "/loader/loader.conf", data: Buffer.from("default pika.conf\ntimeout 0\neditor no\n") },
     { path: "/loader/entries/pika.conf", data: Buffer.from(`title Pika Linux\nlinux /vmlinuz\ninitrd /initramfs.gz\noptions ${options}\n`) },
   ];
@@ -126,16 +135,17 @@ async function outputDisk(b: Build): Promise<void> {
   const sizeMiB = Math.max(64, Math.ceil((content * 1.05) / 1048576) + 8);
   await timedStep(`boot partition (FAT32, ${sizeMiB} MiB)`, async () => {
     await makeFat(fat, sizeMiB, files, { label: "PIKA-BOOT", volumeId: "50494b41", tmp: path.join(b.tmp, "fat") });
-    await installSyslinux(fat);
+    if (bios) await installSyslinux(fat);
   });
   const image = path.join(b.out, `${r.name}.img`);
-  const gptmbr = fs.readFileSync("/usr/lib/syslinux/mbr/gptmbr.bin");
+  const gptmbr = bios ? fs.readFileSync("/usr/lib/syslinux/mbr/gptmbr.bin") : undefined;
   await timedStep("disk image (GPT)", () => writeGptDisk(image, [
-    { file: fat, name: "pika-boot", gptType: GPT_TYPE.esp, boot: true },
+    { file: fat, name: "pika-boot", gptType: GPT_TYPE.esp, boot: bios },
     ...(sq?.parts ?? []),
   ], { seed: `pika/${r.name}`, bootCode: gptmbr }));
+  const hostTools = [...(bios ? ["syslinux", "syslinux-common"] : []), "mtools", "dosfstools", ...(sq ? SQUASHFS_TOOLS : [])];
   await manifest(b, image, [...bootFiles(files), ...rootfsFiles(b.entries), ...(sq?.manifest ?? [])], {
-    ...debPkg(sdBoot), ...(await hostToolVersions(["syslinux", "syslinux-common", "mtools", "dosfstools", ...(sq ? SQUASHFS_TOOLS : [])])),
+    ...debPkg(sdBoot), ...(await hostToolVersions(hostTools)),
   });
 }
 
@@ -173,12 +183,24 @@ async function main(args: string[]): Promise<void> {
     const mods = await timedStep(`kernel modules (${r.kernel.modules.length} named)`, async () => {
       const set = await selectModules(tc.kernel, r.kernel.modules);
       if (set.builtin.length) step(`built into the kernel already: ${set.builtin.join(", ")}`);
+      if (set.soft.length) step(`soft dependencies: ${set.soft.join(", ")}`);
       if (set.files.length) step(`modules: ${set.files.map((f) => path.basename(f, ".ko")).join(" ")}`);
-      return moduleEntries(tc.kernel, set, tmp);
+      return { set, entries: await moduleEntries(tc.kernel, set, tmp) };
+    });
+    const fw = await timedStep("firmware for the modules", async () => {
+      const compatibles = boardCompatibles(r.board, tc.kernel);
+      const f = await firmwareEntries(tc.kernel, mods.set.files, info.debian, compatibles);
+      for (const m of f.choice.noBoardFiles) step(`warning: ${m}: no firmware for this board's device trees (${compatibles.join(", ")})`);
+      for (const m of f.choice.missing) step(`warning: ${m.module}: firmware ${m.file} is in none of Debian's packages searched (${firmwarePackages(m.file).join(", ")})`);
+      if (f.choice.files.length) step(`firmware: ${f.choice.files.length} files (${mib(f.entries.reduce((n, e) => n + (e.type === "file" ? e.data.length : 0), 0))})`);
+      return f;
     });
     const tzdata = r.timezone ? await debianPackage("tzdata", info.debian) : undefined;
     const base = await rootfsEntries({ arch, pika, preinit, muslLoader: tc.muslLoader, libstdcxx: tc.libstdcxx });
-    const entries = applyRecipe(base, r, { zoneinfo: tzdata && path.join(tzdata, "usr/share/zoneinfo"), modules: mods });
+    const entries = applyRecipe(base, r, {
+      zoneinfo: tzdata && path.join(tzdata, "usr/share/zoneinfo"),
+      modules: { entries: [...mods.entries, ...fw.entries], load: mods.set.load },
+    });
     const kernelRoot = path.dirname(path.dirname(tc.kernel.vmlinuz));
     const muslRoot = await debianPackage("musl", info.debian);
     let gz: Buffer | undefined;
@@ -186,7 +208,7 @@ async function main(args: string[]): Promise<void> {
       recipe: r, out, tmp, tc, entries,
       initramfs: () => (gz ??= Buffer.from(packInitramfs(entries))),
       packages: {
-        ...debPkg(kernelRoot), ...debPkg(muslRoot), ...(tzdata ? debPkg(tzdata) : {}),
+        ...debPkg(kernelRoot), ...debPkg(muslRoot), ...(tzdata ? debPkg(tzdata) : {}), ...fw.packages,
         [info.bunRuntimePackage]: tc.bunVersion, bun: tc.bunVersion,
       },
       cmdline: r.kernel.cmdline,

@@ -1,18 +1,33 @@
 // Kernel modules for an image: only those a recipe names, plus what they
-// depend on. Debian's kernel package ships no modules.dep (its postinst runs
-// depmod), so we run kmod's depmod on the unpacked package once, into the
-// cache, and again on the chosen subset so the image gets a matching modules.dep.
+// depend on, hard (modules.dep) and soft (modules.softdep: ext4 asks the crypto
+// API for crc32c, which no symbol ties it to). Debian's kernel package ships no
+// modules.dep (its postinst runs depmod), so we run kmod's depmod on the unpacked
+// package once, into the cache, and again on the chosen subset so the image gets
+// a matching modules.dep.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { cachedDir } from "./cache.ts";
 import type { CpioEntry } from "./cpio.ts";
+import { readAliases, readModprobeConfig, resolveAlias } from "../lib/kmod.ts";
 import { run } from "./progress.ts";
 import type { Kernel } from "./toolchain.ts";
 
 const norm = (name: string) => name.replace(/-/g, "_");
 
-/** modules.dep of the whole kernel package: module path -> its dependencies' paths. */
-async function fullDeps(k: Kernel): Promise<Map<string, string[]>> {
+/** What depmod knows about a set of modules: all that selecting from it needs. */
+export interface ModuleIndex {
+  /** modules.dep: module path -> its dependencies' paths. */
+  deps: Map<string, string[]>;
+  /** modules.softdep: module name -> names or aliases to load before (pre) and after (post) it. */
+  softdeps: Map<string, { pre: string[]; post: string[] }>;
+  /** modules.alias: [pattern, module name]. */
+  aliases: [string, string][];
+  /** Names of the modules built into the kernel (modules.builtin). */
+  builtin: Set<string>;
+}
+
+/** The depmod index of the whole kernel package. */
+async function fullIndex(k: Kernel): Promise<ModuleIndex> {
   // modulesDir is <pkgroot>/lib/modules/<ver> (or usr/lib/modules/<ver>).
   const base = path.resolve(k.modulesDir, "..", "..", "..");
   const usr = base.endsWith("/usr");
@@ -29,12 +44,16 @@ async function fullDeps(k: Kernel): Promise<Map<string, string[]>> {
   const dep = [path.join(dir, "lib", "modules", k.version, "modules.dep"), path.join(dir, "usr", "lib", "modules", k.version, "modules.dep")]
     .find((f) => fs.existsSync(f));
   if (!dep) throw new Error(`depmod wrote no modules.dep for kernel ${k.version} under ${dir}`);
-  const map = new Map<string, string[]>();
+  const deps = new Map<string, string[]>();
   for (const line of fs.readFileSync(dep, "utf8").split("\n")) {
     const m = /^([^:]+):\s*(.*)$/.exec(line);
-    if (m) map.set(m[1], m[2].split(/\s+/).filter(Boolean));
+    if (m) deps.set(m[1], m[2].split(/\s+/).filter(Boolean));
   }
-  return map;
+  const indexDir = path.dirname(dep);
+  const builtin = new Set(fs.readFileSync(path.join(k.modulesDir, "modules.builtin"), "utf8").split("\n")
+    .map((l) => norm(path.basename(l).replace(/\.ko$/, ""))));
+  // The cached tree has no modprobe.d: only the modules' own softdeps are read.
+  return { deps, softdeps: readModprobeConfig(dir, indexDir).softdeps, aliases: readAliases(indexDir), builtin };
 }
 
 export interface ModuleSet {
@@ -42,32 +61,69 @@ export interface ModuleSet {
   files: string[];
   /** Requested names that are built into the kernel (nothing to ship). */
   builtin: string[];
+  /**
+   * What /etc/modules loads at boot, in load order: the requested modules and
+   * their soft dependencies (modprobe follows hard dependencies itself, not soft ones).
+   */
+  load: string[];
+  /** Modules added as soft dependencies, as "module (softdep of requester)". */
+  soft: string[];
 }
 
-/** The named modules and their dependency closure, in an order they can be loaded in. */
+const moduleOf = (file: string) => norm(path.basename(file).replace(/\.ko(\.\w+)?$/, ""));
+
+/** The named modules and their dependency closure, hard and soft, in an order they can be loaded in. */
 export async function selectModules(k: Kernel, names: string[]): Promise<ModuleSet> {
-  if (!names.length) return { files: [], builtin: [] };
-  const deps = await fullDeps(k);
+  if (!names.length) return { files: [], builtin: [], load: [], soft: [] };
+  return closure(await fullIndex(k), names, k.version);
+}
+
+/**
+ * The closure of `names` in `index`: each module after its dependencies and its
+ * softdep "pre:" modules, before its "post:" ones, as modprobe loads them. A soft
+ * dependency is a name or an alias (crypto-crc32c: every module providing it
+ * goes in, as modprobe would try them all); one that is built in or that this
+ * kernel lacks is skipped (modprobe skips it too).
+ */
+export function closure(index: ModuleIndex, names: string[], version = "?"): ModuleSet {
   const byName = new Map<string, string>();
-  for (const p of deps.keys()) byName.set(norm(path.basename(p).replace(/\.ko(\.\w+)?$/, "")), p);
-  const builtinList = fs.readFileSync(path.join(k.modulesDir, "modules.builtin"), "utf8").split("\n")
-    .map((l) => norm(path.basename(l).replace(/\.ko$/, "")));
+  for (const p of index.deps.keys()) byName.set(moduleOf(p), p);
   const order: string[] = [];
   const seen = new Set<string>();
+  const soft: string[] = [];
+  const toLoad = new Set<string>();
+  // modprobe.d parsing gives softdeps with '_' for '-' (crypto_crc32c); compare aliases
+  // the same way (kmod does too), except the dashes of [a-z] ranges.
+  const aliases = index.aliases.map(([pat, mod]): [string, string] => [pat.includes("[") ? pat : norm(pat), mod]);
+  const softTargets = (name: string): string[] => {
+    const n = norm(name);
+    if (byName.has(n)) return [byName.get(n)!];
+    return resolveAlias(n, aliases).map((m) => byName.get(m)).filter((p): p is string => !!p);
+  };
   const visit = (p: string) => {
     if (seen.has(p)) return;
     seen.add(p);
-    for (const d of deps.get(p) ?? []) visit(d);
+    const sd = index.softdeps.get(moduleOf(p));
+    const viaSoft = (names: string[]) => {
+      for (const s of names) for (const t of softTargets(s)) {
+        if (!seen.has(t)) soft.push(`${moduleOf(t)} (softdep of ${moduleOf(p)})`);
+        toLoad.add(t);
+        visit(t);
+      }
+    };
+    viaSoft(sd?.pre ?? []);
+    for (const d of index.deps.get(p) ?? []) visit(d);
     order.push(p);
+    viaSoft(sd?.post ?? []);
   };
   const builtin: string[] = [];
   for (const n of names) {
     const p = byName.get(norm(n));
-    if (p) visit(p);
-    else if (builtinList.includes(norm(n))) builtin.push(n);
-    else throw new Error(`kernel.modules: no module named "${n}" in Debian's kernel ${k.version}`);
+    if (p) { visit(p); toLoad.add(p); }
+    else if (index.builtin.has(norm(n))) builtin.push(n);
+    else throw new Error(`kernel.modules: no module named "${n}" in Debian's kernel ${version}`);
   }
-  return { files: order, builtin };
+  return { files: order, builtin, load: order.filter((p) => toLoad.has(p)).map(moduleOf), soft };
 }
 
 /**

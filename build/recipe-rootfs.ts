@@ -117,8 +117,21 @@ function overlay(m: Entries, dir: string): void {
 export interface RecipeExtras {
   /** usr/share/zoneinfo of Debian's tzdata, when the recipe names a zone. */
   zoneinfo?: string;
-  /** Kernel module entries (build/modules.ts). */
-  modules?: CpioEntry[];
+  /** Kernel module entries (build/modules.ts) and the module names to load at boot. */
+  modules?: { entries: CpioEntry[]; load: string[] };
+}
+
+/**
+ * Modules named by the recipe load at boot: /etc/modules lists them and the
+ * `modules` service joins the boot runlevel, unless the recipe places that
+ * service itself (in any runlevel). A recipe's own /etc/modules (files, overlays) wins.
+ */
+function bootModules(m: Entries, r: Recipe, load: string[]): void {
+  if (!load.length) return;
+  put(m, { type: "file", path: "/etc/modules", data: text(load.map((n) => `${n}\n`).join("")), mode: 0o644 });
+  if (!Object.values(r.services).some((list) => list.includes("modules"))) {
+    put(m, { type: "symlink", path: "/etc/runlevels/boot/modules", target: "/etc/init.d/modules" });
+  }
 }
 
 export function applyRecipe(base: CpioEntry[], r: Recipe, extras: RecipeExtras = {}): CpioEntry[] {
@@ -147,7 +160,8 @@ export function applyRecipe(base: CpioEntry[], r: Recipe, extras: RecipeExtras =
   }
   const sysctl = Object.entries(r.sysctl);
   if (sysctl.length) put(m, { type: "file", path: "/etc/sysctl.conf", data: text(sysctl.map(([k, v]) => `${k} = ${v}\n`).join("")), mode: 0o644 });
-  for (const e of extras.modules ?? []) put(m, e);
+  for (const e of extras.modules?.entries ?? []) put(m, e);
+  bootModules(m, r, extras.modules?.load ?? []);
   for (const dir of r.overlays) overlay(m, dir);
   for (const f of r.files) {
     const data = f.content !== undefined ? text(f.content) : fs.readFileSync(f.source!);

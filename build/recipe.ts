@@ -152,7 +152,9 @@ export function parseRecipe(text: string, file: string): Recipe {
   if (!outputs.length) c.fail(at(["outputs"]), "outputs", "list at least one output");
   outputs.forEach((o, i) => {
     if (o === "sdcard" && !isPi) c.fail(at(["outputs", i]), `outputs[${i}]`, `sdcard is for Raspberry Pi boards, not ${board}`);
-    if (o === "disk" && board !== "x86_64") c.fail(at(["outputs", i]), `outputs[${i}]`, `disk is for the x86_64 board, not ${board} (use sdcard on a Pi)`);
+    if (o === "disk" && board !== "x86_64" && board !== "qemu-aarch64") {
+      c.fail(at(["outputs", i]), `outputs[${i}]`, `disk is for the x86_64 and qemu-aarch64 boards, not ${board} (use sdcard on a Pi)`);
+    }
   });
   const mode = (raw.root?.mode ?? "ram") as RootMode;
   if (mode === "squashfs" && !outputs.includes("disk") && !outputs.includes("sdcard")) {

@@ -8,9 +8,11 @@ import * as path from "node:path";
 import { debianPackage } from "./debian.ts";
 import { writeMbrDisk } from "./disk.ts";
 import { makeFat, type FatFile } from "./fat.ts";
+import { rootCompatible } from "./firmware.ts";
 import { debVersion, hostToolVersions, manifest, timedStep, type Build } from "./image.ts";
 import { bootFiles, rootfsFiles } from "./manifest.ts";
 import type { Board } from "./recipe.ts";
+import type { Kernel } from "./toolchain.ts";
 import { buildSquashfsParts, SQUASHFS_TOOLS } from "./squashfs.ts";
 
 /** The card's MBR disk signature ("PIKA"): squashfs mode finds its partitions by it. */
@@ -31,6 +33,15 @@ const PI: Partial<Record<Board, PiBoard>> = {
   // The Pi 4's boot stage lives in its EEPROM: no bootcode.bin.
   rpi4: { dtbs: ["bcm2711-rpi-4-b.dtb", "bcm2711-rpi-400.dtb", "bcm2711-rpi-cm4-io.dtb"], firmware: ["start4.elf", "fixup4.dat"] },
 };
+
+/**
+ * The boards' device tree compatibles, as drivers see them: the first string of
+ * each shipped device tree's root (brcmfmac names its per-board files after it).
+ * Empty for boards that are not Pis.
+ */
+export function boardCompatibles(board: Board, k: Kernel): string[] {
+  return (PI[board]?.dtbs ?? []).map((d) => rootCompatible(fs.readFileSync(path.join(k.dtbDir!, "broadcom", d)))[0]).filter(Boolean);
+}
 
 export function configTxt(board: Board): string {
   return [

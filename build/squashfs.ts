@@ -32,11 +32,13 @@ const LAYER_DIRS = ["/data", "/media/root-ro", "/media/root-rw"];
 
 /** What the early initramfs loads: the root's filesystems, and the disk drivers of each architecture. */
 const EARLY_MODULES = {
-  // ext4 asks for crc32c through the crypto API, which nothing could autoload this early.
-  filesystems: ["squashfs", "overlay", "ext4", "crc32c_generic"],
+  // ext4's crc32c comes in as its soft dependency (build/modules.ts), loaded before it:
+  // nothing could autoload it this early.
+  filesystems: ["squashfs", "overlay", "ext4"],
   x86_64: ["ata_piix", "ahci", "sd_mod", "virtio_pci", "virtio_blk", "virtio_scsi", "nvme", "xhci_pci", "usb_storage", "uas"],
   // The Pi 3/Zero 2 W SD card is on the sdhost controller, the Pi 4's on sdhci-iproc (emmc2).
-  aarch64: ["bcm2835" /* drivers/mmc/host/bcm2835.ko */, "sdhci_iproc"],
+  // QEMU virt's disk (qemu-aarch64) is virtio.
+  aarch64: ["bcm2835" /* drivers/mmc/host/bcm2835.ko */, "sdhci_iproc", "virtio_pci", "virtio_blk"],
 };
 
 /** How the partitions are found at boot: by GPT name, or by MBR signature and number (as the kernel's PARTUUID). */

@@ -1,12 +1,14 @@
 // Boot tests of the images people flash: the x86_64 disk through its own boot
 // loaders (BIOS: syslinux, UEFI: systemd-boot on OVMF; no -kernel), the
-// qemu-aarch64 recipe's initramfs, and a Raspberry Pi 3 from the kernel, device
-// tree and initramfs read back out of the SD card image's FAT partition; and
+// qemu-aarch64 recipe's initramfs and its disk (UEFI: edk2, systemd-boot), and a
+// Raspberry Pi 3 from the kernel, device tree and initramfs read back out of the
+// SD card image's FAT partition; and
 // the squashfs root mode, whose /data partition must survive a reboot.
 import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { debianPackage } from "../../build/debian.ts";
 import { fatRead } from "../../build/fat.ts";
 import { buildImage, extractPartition, FIRST_PARTITION, gptPartitions, mbrPartitions, pikaFor, type PartitionEntry } from "../helpers/image.ts";
 
@@ -171,6 +173,22 @@ describe.runIf(fs.existsSync(pikaFor("aarch64")))("aarch64 images", () => {
     ], 240_000);
     expectPoweroff(r, "aarch64");
   }, 420_000);
+
+  it("qemu-aarch64 disk: edk2 (Debian's qemu-efi-aarch64) boots systemd-boot from the GPT disk, no -kernel", async () => {
+    const edk2 = path.join(await debianPackage("qemu-efi-aarch64", "arm64"), "usr/share/qemu-efi-aarch64/QEMU_EFI.fd");
+    const b = await buildImage("virtdisk", recipe("qemu-aarch64", "disk", "console=ttyAMA0 panic=-1"), "aarch64");
+    const disk = path.join(b.dir, "virtdisk.img");
+    expect(gptPartitions(disk).map((p) => p.name)).toEqual(["pika-boot"]);
+    const m = JSON.parse(fs.readFileSync(`${disk}.manifest.json`, "utf8"));
+    expect(m.files.map((f: { path: string }) => f.path)).toContain("boot:/EFI/BOOT/BOOTAA64.EFI");
+    expect(m.files.map((f: { path: string }) => f.path)).not.toContain("boot:/syslinux.cfg");
+    const r = await qemu([
+      "qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a72", "-m", "1024", "-nographic", "-no-reboot", "-bios", edk2,
+      "-drive", `if=none,id=disk,file=${disk},format=raw,snapshot=on`, "-device", "virtio-blk-pci,drive=disk",
+    ], 420_000);
+    expect(r.console).toContain("EFI stub");
+    expectPoweroff(r, "aarch64");
+  }, 600_000);
 
   it("rpi3: boots raspi3b from the kernel, dtb and initramfs on the SD card's FAT", async () => {
     const b = await buildImage("pi", recipe("rpi3", "sdcard", "console=ttyAMA0,115200 panic=-1"), "aarch64");

@@ -82,7 +82,8 @@ describe("recipe validation", () => {
 
   it("checks rules across fields", () => {
     expect(errors("board: x86_64\noutputs: [sdcard]\n")).toEqual(["r.yaml:2: outputs[0]: sdcard is for Raspberry Pi boards, not x86_64"]);
-    expect(errors("board: rpi3\noutputs: [disk]\n")[0]).toMatch(/^r\.yaml:2: outputs\[0\]: disk is for the x86_64 board/);
+    expect(errors("board: rpi3\noutputs: [disk]\n")[0]).toMatch(/^r\.yaml:2: outputs\[0\]: disk is for the x86_64 and qemu-aarch64 boards, not rpi3/);
+    expect(errors("board: qemu-aarch64\noutputs: [disk]\n")).toEqual([]);
     expect(errors("board: x86_64\noutputs: [disk]\nfiles:\n  - path: /a\n")).toEqual(["r.yaml:4: files[0]: give exactly one of content or source"]);
     expect(errors("board: x86_64\noutputs: [disk]\nfiles:\n  - path: /a\n    source: nope.txt\n")).toEqual(["r.yaml:5: files[0].source: nope.txt: no such file"]);
   });
