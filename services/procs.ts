@@ -56,6 +56,12 @@ function matches(i: ProcInfo, m: Match): boolean {
   return true;
 }
 
+/** Whether a pid is (still) a process the match names. */
+export function runs(pid: number, m: Match): boolean {
+  const i = info(pid);
+  return !!i && matches(i, m);
+}
+
 /** The processes a match names: the pidfile's one (if it also fits the rest), or every fit in /proc. */
 export function findProcesses(m: Match): number[] {
   if (m.pidfile !== undefined) {
