@@ -14,7 +14,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { flock, kill, LOCK_EX, LOCK_NB, setsid } from "../lib/syscalls.ts";
-import { alive, runs } from "./procs.ts";
+import { alive, startTime } from "./procs.ts";
 import { openLog, spawnSpec, untilExeced, type ExecSpec, type Step } from "./ssd.ts";
 import { setValue } from "./state.ts";
 
@@ -65,12 +65,12 @@ export function stateFile(name: string): string {
   return path.join(STATE_DIR, `${encodeURIComponent(name)}.json`);
 }
 
-interface Saved { plan: SupervisorPlan; pid: number }
+interface Saved { plan: SupervisorPlan; pid: number; started?: string }
 
 function save(plan: SupervisorPlan, pid: number): void {
   fs.mkdirSync(STATE_DIR, { recursive: true });
   const file = stateFile(plan.name);
-  fs.writeFileSync(`${file}.tmp`, JSON.stringify({ plan, pid } satisfies Saved));
+  fs.writeFileSync(`${file}.tmp`, JSON.stringify({ plan, pid, started: startTime(pid) } satisfies Saved));
   fs.renameSync(`${file}.tmp`, file);
 }
 
@@ -263,8 +263,9 @@ function adoptAll(services: Map<string, Supervision>): void {
       fs.rmSync(file, { force: true });
       continue;
     }
-    // The pid must still be the command (not a recycled pid): it shows the command's exe or argv[0].
-    if (runs(saved.pid, { exec: saved.plan.spec.file }) || runs(saved.pid, { exec: saved.plan.spec.argv[0] })) {
+    // The pid must still be the command, not a recycled pid: the same start time says so
+    // (its exe may have changed: `sh -c '... exec sleep'`).
+    if (saved.started !== undefined && startTime(saved.pid) === saved.started) {
       services.set(saved.plan.name, new Supervision(saved.plan, saved.pid, () => {}));
     } else {
       fs.rmSync(saved.plan.pidfile, { force: true });
