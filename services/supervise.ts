@@ -73,6 +73,8 @@ export async function superviseMain(ctx: Context, parsed: Options, operands: str
   if (!opts.start) {
     const sig = signalNumber(opts.signal);
     if (sig === undefined) throw new UsageError(`invalid signal '${opts.signal}'`);
+    // Never supervised (no plan kept): no server to start just to say so.
+    if (!fs.existsSync(stateFile(name))) throw new AppletError(`${name}: not supervised`);
     return answered(ctx, name, await ask(ctx, { op: "signal", name, signal: sig }, REPLY_MS));
   }
   if (!command.length) throw new UsageError("no command to supervise");

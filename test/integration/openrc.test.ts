@@ -460,6 +460,20 @@ for i in $(seq 50); do [ -z "$(servers)" ] && break; sleep 0.1; done; echo "serv
     expect(r.out, r.err).toContain("servers=1\n * Stopping sup2 ... [ ok ]\nstop=0\nservers=0\n");
   });
 
+  it("supervise-daemon NAME --signal SIG sends SIG to the supervised command", () => {
+    const r = inNamespace(`
+rc-service stubborn start; echo "start=$?"
+for i in $(seq 100); do [ -s /run/stubborn.log ] && break; sleep 0.1; done
+supervise-daemon stubborn --signal USR1; echo "signal=$?"
+for i in $(seq 100); do [ "$(grep -c up /run/stubborn.log)" -ge 2 ] && break; sleep 0.1; done
+cat /run/stubborn.log
+supervise-daemon nosuch --signal USR1; echo "nosuch=$?"
+rc-service stubborn stop; echo "stop=$?"`);
+    expect(r.out, r.err).toContain("start=0\nsignal=0\nup\ngot-usr1\nup\nnosuch=1\n");
+    expect(r.err).toContain("supervise-daemon: nosuch: not supervised\n");
+    expect(r.out, r.err).toContain("stop=0\n");
+  });
+
   it("a supervisor killed with SIGKILL leaves its services running; the next start adopts them", () => {
     const r = inNamespace(`${SERVERS}
 rc-service sup start; echo "start=$?"
