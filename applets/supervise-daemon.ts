@@ -4,7 +4,7 @@ import { SUPERVISE_OPTIONS, superviseMain } from "../services/supervise.ts";
 
 defineApplet({
   name: "supervise-daemon",
-  usage: "NAME -S|-K|-s SIG [OPTIONS] [COMMAND [--] [ARGS]]  (or --server: the shared supervisor)",
+  usage: "NAME -S|-K|-s SIG [OPTIONS] [COMMAND [--] [ARGS]]",
   summary: "Start COMMAND under the shared supervisor that restarts it when it dies, signal it, or stop it",
   options: SUPERVISE_OPTIONS,
   stopAtOperand: false,
