@@ -137,10 +137,17 @@ class Supervision {
   readonly done: Promise<void>;
 
   constructor(readonly plan: SupervisorPlan, adopt: number | undefined, started: (error?: string) => void) {
-    this.done = this.run(adopt, started).finally(() => {
-      fs.rmSync(plan.pidfile, { force: true });
-      fs.rmSync(stateFile(plan.name), { force: true });
-    });
+    // Whatever goes wrong stays with this service: the server and the others go on.
+    this.done = this.run(adopt, started)
+      .catch((e) => {
+        this.log(e instanceof Error ? e.message : String(e));
+        started(`${plan.name}: the supervisor did not start`);
+        this.child?.kill(9);
+      })
+      .finally(() => {
+        fs.rmSync(plan.pidfile, { force: true });
+        fs.rmSync(stateFile(plan.name), { force: true });
+      });
     if (plan.health) void this.healthLoop(plan.health);
   }
 
@@ -157,8 +164,10 @@ class Supervision {
   }
 
   private log(msg: string): void {
-    // The supervisor has no terminal: say it where the command's errors go.
-    if (this.plan.stderr) fs.appendFileSync(this.plan.stderr, `supervise-daemon: ${this.plan.name}: ${msg}\n`);
+    // The supervisor has no terminal: say it where the command's errors go (if it can).
+    try {
+      if (this.plan.stderr) fs.appendFileSync(this.plan.stderr, `supervise-daemon: ${this.plan.name}: ${msg}\n`);
+    } catch {}
   }
 
   private async stopChild(c: Child): Promise<void> {
@@ -284,6 +293,9 @@ export async function serverMain(): Promise<number> {
     setsid();
   } catch {}
   process.chdir("/");
+  // A supervisor must outlive its own mistakes: one service's failure is not the others'.
+  process.on("uncaughtException", () => {});
+  process.on("unhandledRejection", () => {});
   const services = new Map<string, Supervision>();
   let busy = 0;
   const forget = (s: Supervision) =>
