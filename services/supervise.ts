@@ -66,6 +66,8 @@ export async function superviseMain(ctx: Context, parsed: Options, operands: str
       await warn(ctx, `${name}: the supervisor (pid ${pid}) refused to stop`);
       return 1;
     }
+    // The supervisor left with its last service: gone when we return, as a supervisor of one was.
+    for (let i = 0; reply.leaving && pid !== undefined && alive(pid) && i < 250; i++) await sleep(20);
     fs.rmSync(pidfile, { force: true });
     if (svc) forgetDaemon(svc, { pidfile });
     return 0;

@@ -58,8 +58,8 @@ export type Request =
   | { op: "stop"; name: string }
   | { op: "signal"; name: string; signal: number };
 
-/** status 0, or non-zero with the message the caller prints. */
-export interface Reply { status: number; error?: string }
+/** status 0, or non-zero with the message the caller prints; `leaving`: the server exits after this reply. */
+export interface Reply { status: number; error?: string; leaving?: boolean }
 
 export function stateFile(name: string): string {
   return path.join(STATE_DIR, `${encodeURIComponent(name)}.json`);
@@ -298,6 +298,8 @@ export async function serverMain(): Promise<number> {
   process.on("unhandledRejection", () => {});
   const services = new Map<string, Supervision>();
   let busy = 0;
+  /** Decided to exit: callers that connect now get no answer, and start a new server. */
+  let leaving = false;
   const forget = (s: Supervision) =>
     void s.done.then(() => {
       if (services.get(s.plan.name) === s) services.delete(s.plan.name);
@@ -323,7 +325,9 @@ export async function serverMain(): Promise<number> {
     const s = services.get(req.name);
     if (req.op === "stop") {
       await s?.stop();
-      return { status: 0 };
+      // The last one stopped, and no one else asking: leave, and say so (the caller waits for it).
+      if (services.size === 0 && busy === 1) leaving = true;
+      return { status: 0, leaving };
     }
     return s?.signal(req.signal) ? { status: 0 } : { status: 1, error: `${req.name}: not supervised` };
   };
@@ -333,7 +337,8 @@ export async function serverMain(): Promise<number> {
   fs.rmSync(SOCKET, { force: true });
   let listener: ReturnType<typeof Bun.listen<{ buf: string; asked: boolean }>> | undefined;
   function idle(): void {
-    if (services.size || busy || !listener) return;
+    if (!leaving && (services.size || busy)) return;
+    if (!listener || (leaving && busy)) return;
     // Close before leaving: a caller that connects now finds no server and starts one.
     listener.stop(true);
     fs.rmSync(SOCKET, { force: true });
@@ -346,9 +351,10 @@ export async function serverMain(): Promise<number> {
       open(sock) {
         busy++;
         sock.data = { buf: "", asked: false };
+        if (leaving) sock.end();
       },
       data(sock, chunk) {
-        if (sock.data.asked) return; // one request per connection
+        if (sock.data.asked || leaving) return; // one request per connection, none once leaving
         sock.data.buf += chunk.toString();
         const nl = sock.data.buf.indexOf("\n");
         if (nl < 0) return;
