@@ -3,8 +3,9 @@
 // through start-stop-daemon) with `openrc`, in series and with rc_parallel,
 // against the same services started by plain busybox sh scripts with
 // busybox's start-stop-daemon (Debian's openrc is not installed by
-// build/setup-host; it would be the better oracle). And the memory of one
-// supervise-daemon, per supervised service, against a busybox sh respawn loop.
+// build/setup-host; it would be the better oracle). And the memory of the
+// one shared supervise-daemon for 10 supervised services, against 10 busybox
+// sh respawn loops doing the same job.
 //
 // Everything runs in a private pid + mount namespace (as the integration
 // tests do): /etc is a fixture, /run a tmpfs, and every daemon dies with it.
@@ -107,17 +108,22 @@ for run in $(seq ${runs}); do
 done
 `;
 
-// Supervisors' memory: pika's supervise-daemon, one per service, and a
-// busybox sh respawn loop doing the same job for one command.
+// Supervisors' memory: pika's shared supervise-daemon for all the services
+// (each pidfile holds its pid; "supervisors" counts the distinct ones), and one
+// busybox sh respawn loop per service doing the same job, summed.
 const MEMORY_SH = (busybox: string) => `
 kb() { ${busybox} awk -v f="$2:" '$1 == f { print $2 }' /proc/$1/smaps_rollup; }
 openrc supervised >/dev/null || echo "ERROR openrc supervised failed"
-for p in /run/supervise-sup*.pid; do
-	s=$(cat $p); echo "M pika-rss $(kb $s Rss)"; echo "M pika-pss $(kb $s Pss)"; echo "M pika-anon $(kb $s Anonymous)"
+echo "M supervisors $(cat /run/supervise-sup*.pid | sort -u | wc -l)"
+for s in $(cat /run/supervise-sup*.pid | sort -u); do
+	echo "M pika-rss $(kb $s Rss)"; echo "M pika-pss $(kb $s Pss)"; echo "M pika-anon $(kb $s Anonymous)"
 done
-${busybox} sh -c 'while :; do /bin/sleep 1000; done' & loop=$!
-for i in $(seq 50); do [ -n "$(ls /proc/$loop/task/*/children 2>/dev/null | xargs cat 2>/dev/null)" ] && break; sleep 0.1; done
-echo "M bb-rss $(kb $loop Rss)"; echo "M bb-pss $(kb $loop Pss)"; echo "M bb-anon $(kb $loop Anonymous)"
+loops=""
+for i in $(seq ${SUPERVISED}); do ${busybox} sh -c 'while :; do /bin/sleep 1000; done' & loops="$loops $!"; done
+for loop in $loops; do
+	for i in $(seq 50); do [ -n "$(ls /proc/$loop/task/*/children 2>/dev/null | xargs cat 2>/dev/null)" ] && break; sleep 0.1; done
+	echo "M bb-rss $(kb $loop Rss)"; echo "M bb-pss $(kb $loop Pss)"; echo "M bb-anon $(kb $loop Anonymous)"
+done
 `;
 
 const median = (xs: number[]) => {
@@ -139,9 +145,9 @@ export function serviceRows(o: { hostPika: string; busybox: string; runs: number
   const section = "services";
   const series = `runlevel of ${SERVICES} services, in series`;
   const parallel = `runlevel of ${SERVICES} services, rc_parallel=YES`;
-  const memory = "memory per supervised service (supervise-daemon RSS)";
-  const memoryPss = "memory per supervised service (supervise-daemon PSS)";
-  const memoryAnon = "memory per supervised service (supervise-daemon anonymous: heap, stacks)";
+  const memory = `memory for ${SUPERVISED} supervised services (supervise-daemon RSS)`;
+  const memoryPss = `memory for ${SUPERVISED} supervised services (supervise-daemon PSS)`;
+  const memoryAnon = `memory for ${SUPERVISED} supervised services (supervise-daemon anonymous: heap, stacks)`;
   const skip = unavailable();
   if (skip) return [series, parallel, memory].map((n) => ({ section, name: n, unit: n === memory ? "MiB" : "ms", error: skip }));
   const root = fixture(o.hostPika, o.busybox);
@@ -161,12 +167,14 @@ export function serviceRows(o: { hostPika: string; busybox: string; runs: number
     const m = inNamespace(root, MEMORY_SH(o.busybox));
     const mem = values(m.out, "M");
     const mErr = m.status !== 0 ? `exit ${m.status}` : [...m.out.matchAll(/^ERROR (.*)$/gm)].map((x) => x[1])[0];
-    const mib = (k: string) => (mem.get(k)?.length ? mem.get(k)!.reduce((a, b) => a + b, 0) / mem.get(k)!.length / 1024 : undefined);
-    const count = mem.get("pika-rss")?.length ?? 0;
-    const memNote = `mean of ${count} supervisors, one process per service (goal: one for all); busybox: a busybox sh respawn loop`;
-    rows.push({ section, name: memory, unit: "MiB", pika: mib("pika-rss"), busybox: mib("bb-rss"), note: memNote, error: mErr ?? (count ? undefined : "no supervisor found") });
-    rows.push({ section, name: memoryPss, unit: "MiB", pika: mib("pika-pss"), busybox: mib("bb-pss"), note: "proportional: the shared pages of pika's binary divided among its processes", error: mErr });
-    rows.push({ section, name: memoryAnon, unit: "MiB", pika: mib("pika-anon"), busybox: mib("bb-anon"), note: "what each supervisor costs on its own; the rest is the executable's pages", error: mErr });
+    // Sums: every supervisor pika runs for the services, every busybox loop.
+    const mib = (k: string) => (mem.get(k)?.length ? mem.get(k)!.reduce((a, b) => a + b, 0) / 1024 : undefined);
+    const supervisors = mem.get("supervisors")?.[0] ?? 0;
+    const perService = (k: string) => (mib(k) ?? 0) / SUPERVISED;
+    const memNote = `${supervisors} supervise-daemon process(es) for ${SUPERVISED} services (${perService("pika-rss").toFixed(1)} MiB each); busybox: ${SUPERVISED} busybox sh respawn loops`;
+    rows.push({ section, name: memory, unit: "MiB", pika: mib("pika-rss"), busybox: mib("bb-rss"), note: memNote, error: mErr ?? (supervisors === 1 ? undefined : `${supervisors} supervisors, not one`) });
+    rows.push({ section, name: memoryPss, unit: "MiB", pika: mib("pika-pss"), busybox: mib("bb-pss"), note: `proportional: the shared pages of pika's binary divided among its processes (${perService("pika-pss").toFixed(2)} MiB a service)`, error: mErr });
+    rows.push({ section, name: memoryAnon, unit: "MiB", pika: mib("pika-anon"), busybox: mib("bb-anon"), note: `what supervising costs on its own (${perService("pika-anon").toFixed(2)} MiB a service); the rest is the executable's pages`, error: mErr });
     return rows;
   } finally {
     fs.rmSync(root, { recursive: true, force: true });

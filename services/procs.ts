@@ -56,6 +56,18 @@ function matches(i: ProcInfo, m: Match): boolean {
   return true;
 }
 
+/** When a live process started (clock ticks since boot): tells it from a later one given the same pid. */
+export function startTime(pid: number): string | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "latin1");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // After the comm: state is field 3, starttime field 22.
+    return fields[0] === "Z" || fields[0] === "X" ? undefined : fields[19];
+  } catch {
+    return undefined;
+  }
+}
+
 /** The processes a match names: the pidfile's one (if it also fits the rest), or every fit in /proc. */
 export function findProcesses(m: Match): number[] {
   if (m.pidfile !== undefined) {

@@ -1,10 +1,9 @@
-// supervise-daemon NAME --start|--stop ...: a supervisor (pika, in its own
-// session) that starts the command, restarts it when it dies (after
-// respawn_delay, at most respawn_max times per respawn_period), and on
-// SIGTERM stops it and exits. Its pidfile holds the supervisor's pid.
-// With --healthcheck-timer it runs the service's `healthcheck` command
-// (`openrc-run SCRIPT healthcheck`) that often; when it fails, `unhealthy`
-// runs and the command is stopped and restarted, as OpenRC does.
+// supervise-daemon NAME --start|--stop|--signal ...: OpenRC's command, as
+// a client of the one shared supervisor (services/supervisor.ts). --start
+// hands it the command and its respawn, health and logging plan and waits
+// for its answer (started once the first child runs); --stop waits until it
+// has stopped the command by the retry schedule. The first call starts the
+// server. The pidfile holds the supervisor's pid, as in OpenRC.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { warn, type Context } from "../lib/applet.ts";
@@ -12,17 +11,16 @@ import { AppletError, UsageError } from "../lib/errors.ts";
 import { resolveCommand } from "../lib/exec.ts";
 import type { Options } from "../lib/options.ts";
 import { signalNumber } from "../lib/signals.ts";
-import { kill, setsid } from "../lib/syscalls.ts";
 import { byLongName } from "./opts.ts";
 import { alive, readPidfile } from "./procs.ts";
-import { EXEC_HELPER_VAR, idsOf, openLog, parseSchedule, spawnSpec, untilExeced, type ExecSpec, type Step } from "./ssd.ts";
-import { forgetDaemon, recordDaemon, setValue } from "./state.ts";
-
-export const SUPERVISOR_VAR = "PIKA_SUPERVISOR";
+import { EXEC_HELPER_VAR, idsOf, parseSchedule, type ExecSpec, type Step } from "./ssd.ts";
+import { forgetDaemon, recordDaemon } from "./state.ts";
+import { serverMain, SOCKET, stateFile, type HealthPlan, type Reply, type Request, type SupervisorPlan } from "./supervisor.ts";
 
 export const SUPERVISE_OPTIONS = [
   "-S, --start  Start the supervisor and COMMAND",
   "-K, --stop  Stop the supervisor (and COMMAND)",
+  "--server  Be the shared supervisor (the first --start starts it)",
   "-p, --pidfile FILE  The supervisor's pidfile",
   "-u, --user USER[:GROUP]  Run COMMAND as USER",
   "-g, --group GROUP  Run COMMAND with GROUP",
@@ -35,7 +33,7 @@ export const SUPERVISE_OPTIONS = [
   "-D, --respawn-delay SECONDS  Wait before restarting (0)",
   "-m, --respawn-max N  Give up after N restarts within the period (10; 0: never)",
   "-P, --respawn-period SECONDS  The period respawn-max counts in (0: ever)",
-  "-s, --signal SIG  Signal COMMAND is stopped with (TERM)",
+  "-s, --signal SIG  Signal COMMAND is stopped with (TERM); without -S or -K, send it to COMMAND",
   "-R, --retry SCHEDULE  How COMMAND is stopped: SECONDS before SIGKILL (5), or SIG/TIMEOUT/...",
   "-a, --healthcheck-timer SECONDS  Run the service's healthcheck this often",
   "-A, --healthcheck-delay SECONDS  Wait this long before the first healthcheck (the timer)",
@@ -49,32 +47,41 @@ function pidfileFor(name: string, opts: Options): string {
 
 export async function superviseMain(ctx: Context, parsed: Options, operands: string[]): Promise<number> {
   const opts = byLongName(SUPERVISE_OPTIONS, parsed);
-  if (ctx.env[SUPERVISOR_VAR]) return supervisor(ctx, JSON.parse(ctx.env[SUPERVISOR_VAR]));
+  if (opts.server) return serverMain();
   const [name, ...command] = operands;
-  if (!name || !opts.start === !opts.stop) throw new UsageError();
+  if (!name || (opts.start && opts.stop) || (!opts.start && !opts.stop && !opts.signal)) throw new UsageError();
   const pidfile = pidfileFor(name, opts);
   const svc = ctx.env.RC_SVCNAME;
   if (opts.stop) {
     const pid = readPidfile(pidfile);
-    if (pid === undefined || !alive(pid)) {
+    // Nothing to stop unless a supervisor runs it, or a dead one left it running (the server adopts it).
+    if ((pid === undefined || !alive(pid)) && !fs.existsSync(stateFile(name))) {
       fs.rmSync(pidfile, { force: true });
       return 0;
     }
-    kill(pid, 15);
     // The supervisor follows its own schedule: give it that long, and a little more.
-    const end = Date.now() + (scheduleSeconds(retrySchedule(opts.retry, 15)) + 5) * 1000;
-    while (alive(pid) && Date.now() < end) await sleep(20);
-    if (alive(pid)) {
+    const budget = (scheduleSeconds(retrySchedule(opts.retry, 15)) + 5) * 1000;
+    const reply = await ask(ctx, { op: "stop", name }, budget);
+    if (!reply) {
       await warn(ctx, `${name}: the supervisor (pid ${pid}) refused to stop`);
       return 1;
     }
+    // The supervisor left with its last service: gone when we return, as a supervisor of one was.
+    for (let i = 0; reply.leaving && pid !== undefined && alive(pid) && i < 250; i++) await sleep(20);
     fs.rmSync(pidfile, { force: true });
     if (svc) forgetDaemon(svc, { pidfile });
     return 0;
   }
+  if (!opts.start) {
+    const sig = signalNumber(opts.signal);
+    if (sig === undefined) throw new UsageError(`invalid signal '${opts.signal}'`);
+    // Never supervised (no plan kept): no server to start just to say so.
+    if (!fs.existsSync(stateFile(name))) throw new AppletError(`${name}: not supervised`);
+    return answered(ctx, name, await ask(ctx, { op: "signal", name, signal: sig }, REPLY_MS));
+  }
   if (!command.length) throw new UsageError("no command to supervise");
   const running = readPidfile(pidfile);
-  if (running !== undefined && alive(running)) {
+  if (running !== undefined && alive(running) && !fs.existsSync(stateFile(name))) {
     await warn(ctx, `${name}: already supervised (pid ${running})`);
     return 1;
   }
@@ -82,7 +89,6 @@ export async function superviseMain(ctx: Context, parsed: Options, operands: str
   if ("error" in where) throw new AppletError(`${command[0]} does not exist`);
   const env: Record<string, string> = { ...ctx.env };
   delete env[EXEC_HELPER_VAR];
-  delete env[SUPERVISOR_VAR];
   for (const e of (opts.env as string[] | undefined) ?? []) {
     const i = e.indexOf("=");
     if (i > 0) env[e.slice(0, i)] = e.slice(i + 1);
@@ -91,7 +97,8 @@ export async function superviseMain(ctx: Context, parsed: Options, operands: str
     file: where.file,
     argv: command,
     env,
-    setsid: false,
+    // Each service in its own session: apart from the others and from the supervisor.
+    setsid: true,
     chdir: opts.chdir ? path.resolve(ctx.cwd, opts.chdir) : "/",
     umask: opts.umask !== undefined ? parseInt(opts.umask, 8) : undefined,
     nice: opts.nicelevel !== undefined ? Number(opts.nicelevel) : undefined,
@@ -105,19 +112,90 @@ export async function superviseMain(ctx: Context, parsed: Options, operands: str
     max: Number(opts["respawn-max"] ?? 10), period: Number(opts["respawn-period"] ?? 0),
     health: healthOf(opts, ctx.env.RC_SERVICE),
   };
-  fs.rmSync(pidfile, { force: true });
-  const proc = Bun.spawn({
-    cmd: [process.execPath, "supervise-daemon"],
-    argv0: "supervise-daemon",
-    env: { ...env, [SUPERVISOR_VAR]: JSON.stringify(plan) },
-    stdio: ["ignore", "ignore", "ignore"],
-  });
-  proc.unref();
-  // Started once the supervisor has written its pidfile and the first child runs.
-  for (let i = 0; i < 300 && readPidfile(pidfile) === undefined && alive(proc.pid); i++) await sleep(10);
-  if (readPidfile(pidfile) === undefined) throw new AppletError(`${name}: the supervisor did not start`);
-  if (svc) recordDaemon(svc, { pidfile });
-  return 0;
+  const reply = await ask(ctx, { op: "start", plan }, REPLY_MS);
+  const status = await answered(ctx, name, reply);
+  if (status === 0 && svc) recordDaemon(svc, { pidfile });
+  return status;
+}
+
+/** How long a start or a signal may take to be answered (a loaded machine starts the server slowly). */
+const REPLY_MS = 30_000;
+
+async function answered(ctx: Context, name: string, reply: Reply | undefined): Promise<number> {
+  if (!reply) throw new AppletError(`${name}: the supervisor did not start`);
+  if (reply.error) await warn(ctx, reply.error);
+  return reply.status;
+}
+
+class NoServer extends Error {}
+
+/** One request, one reply, over the server's socket; NoServer when none listens (or it left unanswered). */
+async function exchange(req: Request): Promise<Reply> {
+  let buf = "";
+  let done: (r: Reply | Error) => void = () => {};
+  const result = new Promise<Reply | Error>((r) => (done = r));
+  try {
+    await Bun.connect({
+      unix: SOCKET,
+      socket: {
+        open(sock) {
+          sock.write(JSON.stringify(req) + "\n");
+        },
+        data(_sock, chunk) {
+          buf += chunk.toString();
+          const nl = buf.indexOf("\n");
+          if (nl >= 0) done(JSON.parse(buf.slice(0, nl)));
+        },
+        close() {
+          done(new NoServer());
+        },
+        error() {
+          done(new NoServer());
+        },
+      },
+    });
+  } catch {
+    throw new NoServer();
+  }
+  const r = await result;
+  if (r instanceof Error) throw r;
+  return r;
+}
+
+/** Ask the shared supervisor, starting it if none runs; undefined when no answer came within `ms`. */
+async function ask(ctx: Context, req: Request, ms: number): Promise<Reply | undefined> {
+  const end = Date.now() + ms;
+  let timer: any;
+  const timeout = new Promise<undefined>((r) => (timer = setTimeout(r, ms)));
+  try {
+    return await asking(ctx, req, end, timeout);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function asking(ctx: Context, req: Request, end: number, timeout: Promise<undefined>): Promise<Reply | undefined> {
+  let server: ReturnType<typeof Bun.spawn> | undefined;
+  for (;;) {
+    try {
+      return await Promise.race([exchange(req), timeout]);
+    } catch (e) {
+      if (!(e instanceof NoServer)) throw e;
+    }
+    if (Date.now() >= end) return undefined;
+    // A server that lost the race for the lock exits at once; the winner answers the next try.
+    if (!server || server.exitCode !== null) {
+      server = Bun.spawn({
+        cmd: [process.execPath, "--server"],
+        argv0: "supervise-daemon",
+        env: { PATH: ctx.env.PATH ?? "/usr/sbin:/usr/bin:/sbin:/bin" },
+        cwd: "/",
+        stdio: ["ignore", "ignore", "ignore"],
+      });
+      server.unref();
+    }
+    await sleep(20);
+  }
 }
 
 /** A --retry value as a schedule: plain seconds mean SIG, that long, then SIGKILL. */
@@ -127,13 +205,6 @@ function retrySchedule(spec: string | undefined, sig: number): Step[] {
 
 function scheduleSeconds(steps: Step[]): number {
   return steps.reduce((t, s) => t + ("timeout" in s ? s.timeout : 0), 0);
-}
-
-interface HealthPlan {
-  /** The init script (or YAML service) whose healthcheck and unhealthy commands run. */
-  service: string;
-  timer: number;
-  delay: number;
 }
 
 function seconds(v: string | undefined, what: string): number | undefined {
@@ -150,131 +221,3 @@ function healthOf(opts: Options, service: string | undefined): HealthPlan | unde
   return { service, timer, delay: delay ?? timer };
 }
 
-interface SupervisorPlan {
-  name: string;
-  pidfile: string;
-  spec: ExecSpec;
-  svc?: string;
-  stdout?: string;
-  stderr?: string;
-  signal: number;
-  /** How the command is stopped (start-stop-daemon's schedule); SIGKILL after it runs out. */
-  retry: Step[];
-  delay: number;
-  max: number;
-  period: number;
-  health?: HealthPlan;
-}
-
-/** Run one command of the service (`openrc-run SCRIPT CMD`) and give its exit status. */
-function serviceCommand(plan: SupervisorPlan, cmd: string): { proc: ReturnType<typeof Bun.spawn>; status: Promise<number> } {
-  const fd = openLog(plan.stderr);
-  const proc = Bun.spawn({
-    // argv0 picks the applet: the rest are its arguments.
-    cmd: [process.execPath, plan.health!.service, cmd],
-    argv0: "openrc-run",
-    cwd: "/",
-    env: plan.spec.env,
-    stdio: ["ignore", fd, fd] as any,
-  });
-  if (typeof fd === "number") fs.closeSync(fd);
-  return { proc, status: proc.exited };
-}
-
-/** The supervisor itself: runs until SIGTERM, or until the command keeps dying too often. */
-async function supervisor(ctx: Context, plan: SupervisorPlan): Promise<number> {
-  try {
-    setsid();
-  } catch {}
-  let child: ReturnType<typeof Bun.spawn> | undefined;
-  let stopping = false;
-  const stopped = new Promise<void>((resolve) => {
-    process.on("SIGTERM", () => {
-      stopping = true;
-      resolve();
-    });
-  });
-  const log = (msg: string) => {
-    // The supervisor has no terminal: say it where the command's errors go.
-    if (plan.stderr) fs.appendFileSync(plan.stderr, `supervise-daemon: ${plan.name}: ${msg}\n`);
-  };
-  const starts: number[] = [];
-  const stopChild = async (c: ReturnType<typeof Bun.spawn>) => {
-    const running = () => c.exitCode === null && !c.signalCode;
-    for (const step of plan.retry) {
-      if (!running()) return;
-      if ("signal" in step) c.kill(step.signal);
-      else if ("timeout" in step) await Promise.race([c.exited, sleep(step.timeout * 1000)]);
-    }
-    if (running()) {
-      c.kill(9);
-      await c.exited;
-    }
-  };
-  // Health checks beside the respawn loop: a failed one stops the child, and the loop restarts it.
-  let check: ReturnType<typeof Bun.spawn> | undefined;
-  const healthLoop = async (h: HealthPlan) => {
-    let wait = h.delay;
-    for (;;) {
-      await Promise.race([sleep(wait * 1000), stopped]);
-      wait = h.timer;
-      if (stopping) return;
-      const run = serviceCommand(plan, "healthcheck");
-      check = run.proc;
-      const status = await run.status;
-      check = undefined;
-      if (stopping) return;
-      if (status === 0 || !child) continue;
-      log(`health check failed (status ${status}); restarting`);
-      const sick = serviceCommand(plan, "unhealthy");
-      check = sick.proc;
-      await sick.status;
-      check = undefined;
-      if (!stopping && child) await stopChild(child);
-    }
-  };
-  if (plan.health) void healthLoop(plan.health);
-  for (;;) {
-    const fds = ["ignore", openLog(plan.stdout), openLog(plan.stderr)];
-    try {
-      child = spawnSpec(plan.spec, fds as any);
-    } catch (e) {
-      log(e instanceof Error ? e.message : String(e));
-      fs.rmSync(plan.pidfile, { force: true });
-      return 1;
-    }
-    for (const fd of fds) if (typeof fd === "number") fs.closeSync(fd);
-    starts.push(Date.now());
-    await untilExeced(child.pid);
-    if (plan.svc) {
-      try {
-        setValue(plan.svc, "child_pid", String(child.pid));
-      } catch {}
-    }
-    // Written once the first child runs: the starter waits for it.
-    if (starts.length === 1) fs.writeFileSync(plan.pidfile, `${process.pid}\n`);
-    const which = await Promise.race([child.exited.then(() => "exited"), stopped.then(() => "stop")]);
-    if (which === "stop" || stopping) break;
-    // Too many restarts within the period: give up.
-    const now = Date.now();
-    const recent = plan.period > 0 ? starts.filter((t) => now - t <= plan.period * 1000) : starts;
-    if (plan.max > 0 && recent.length > plan.max) {
-      log(`respawned ${plan.max} times${plan.period ? ` in ${plan.period} seconds` : ""}; giving up`);
-      fs.rmSync(plan.pidfile, { force: true });
-      return 1;
-    }
-    log(`${plan.spec.file} died (status ${child.exitCode ?? child.signalCode}); restarting`);
-    if (plan.delay > 0) {
-      await Promise.race([sleep(plan.delay * 1000), stopped]);
-      if (stopping) {
-        fs.rmSync(plan.pidfile, { force: true });
-        return 0;
-      }
-    }
-  }
-  if (child) await stopChild(child);
-  check?.kill(9);
-  fs.rmSync(plan.pidfile, { force: true });
-  void ctx;
-  return 0;
-}

@@ -87,6 +87,19 @@ respawn_delay=0
 respawn_max=3
 respawn_period=10
 `,
+  // Supervised beside sup: shares its supervisor.
+  sup2: `#!/sbin/openrc-run
+supervisor=supervise-daemon
+command=/bin/sleep
+command_args=313
+`,
+  // Supervised, crashing in a loop and never given up on.
+  crashy: `#!/sbin/openrc-run
+supervisor=supervise-daemon
+command=/bin/sh
+command_args="-c 'echo run >> /run/crashy.log; sleep 0.1; exit 1'"
+respawn_max=0
+`,
   // Supervised, dying at once: given up after respawn_max restarts.
   flappy: `#!/sbin/openrc-run
 supervisor=supervise-daemon
@@ -425,6 +438,61 @@ new=$(cat /run/openrc/options/sup/child_pid); [ "$new" != "$child" ] && [ -e /pr
 rc-service sup stop; echo "stop=$?"
 [ -e /proc/$sup ] || [ -e /proc/$new ] && echo left || echo all-gone`);
     expect(r.out, r.err).toContain(" * Starting sup ... [ ok ]\nstart=0\nsleep 306 \nrun\nrun\nrespawned\n * Stopping sup ... [ ok ]\nstop=0\nall-gone\n");
+  });
+
+  // The supervisor processes in the namespace: their pids, one a line.
+  const SERVERS = `servers() { for c in /proc/[0-9]*/cmdline; do { tr '\\0' ' ' < $c; } 2>/dev/null | grep -q '^supervise-daemon --server' && basename \${c%/cmdline}; done; }`;
+
+  it("one supervisor for all: two services share it, and one crashing in a loop leaves the other alone", () => {
+    const r = inNamespace(`${SERVERS}
+rc-service sup start; rc-service sup2 start; rc-service crashy start; echo "started=$?"
+echo "servers=$(servers | wc -l)"
+[ "$(cat /run/supervise-sup.pid)" = "$(servers)" ] && [ "$(cat /run/supervise-sup2.pid)" = "$(servers)" ] && echo "pidfiles hold it"
+child=$(cat /run/openrc/options/sup2/child_pid)
+for i in $(seq 200); do [ "$(wc -l < /run/crashy.log)" -ge 5 ] && break; sleep 0.1; done
+[ "$(wc -l < /run/crashy.log)" -ge 5 ] && echo "crashy respawned"
+[ "$(cat /run/openrc/options/sup2/child_pid)" = "$child" ] && [ -e /proc/$child ] && echo "sup2 untouched"
+rc-service sup2 status; rc-service crashy status
+rc-service crashy stop; rc-service sup stop; echo "servers=$(servers | wc -l)"
+rc-service sup2 stop; echo "stop=$?"
+for i in $(seq 50); do [ -z "$(servers)" ] && break; sleep 0.1; done; echo "servers=$(servers | wc -l)"`);
+    expect(r.out, r.err).toContain("started=0\nservers=1\npidfiles hold it\ncrashy respawned\nsup2 untouched\n * status: started\n * status: started\n");
+    expect(r.out, r.err).toContain("servers=1\n * Stopping sup2 ... [ ok ]\nstop=0\nservers=0\n");
+  });
+
+  it("supervise-daemon NAME --signal SIG sends SIG to the supervised command", () => {
+    const r = inNamespace(`
+rc-service stubborn start; echo "start=$?"
+for i in $(seq 100); do [ -s /run/stubborn.log ] && break; sleep 0.1; done
+supervise-daemon stubborn --signal USR1; echo "signal=$?"
+for i in $(seq 100); do [ "$(grep -c up /run/stubborn.log)" -ge 2 ] && break; sleep 0.1; done
+cat /run/stubborn.log
+supervise-daemon nosuch --signal USR1; echo "nosuch=$?"
+rc-service stubborn stop; echo "stop=$?"`);
+    expect(r.out, r.err).toContain("start=0\nsignal=0\nup\ngot-usr1\nup\nnosuch=1\n");
+    expect(r.err).toContain("supervise-daemon: nosuch: not supervised\n");
+    expect(r.out, r.err).toContain("stop=0\n");
+  });
+
+  it("a supervisor killed with SIGKILL leaves its services running; the next start adopts them", () => {
+    const r = inNamespace(`${SERVERS}
+rc-service sup start; echo "start=$?"
+old=$(servers); child=$(cat /run/openrc/options/sup/child_pid)
+kill -9 $old; for i in $(seq 50); do [ -e /proc/$old ] || break; sleep 0.1; done
+[ -e /proc/$child ] && echo "child survived"
+rc-service sup status
+rc-service sup2 start; echo "start=$?"
+new=$(servers); [ -n "$new" ] && [ "$new" != "$old" ] && [ "$(cat /run/supervise-sup.pid)" = "$new" ] && echo adopted
+rc-service sup status
+kill $child
+for i in $(seq 50); do [ "$(cat /run/openrc/options/sup/child_pid)" != "$child" ] && break; sleep 0.1; done
+respawned=$(cat /run/openrc/options/sup/child_pid); [ "$respawned" != "$child" ] && [ -e /proc/$respawned ] && echo respawned
+rc-service sup stop; rc-service sup2 stop; echo "stop=$?"
+[ -e /proc/$respawned ] && echo alive || echo gone`);
+    expect(r.out, r.err).toContain("start=0\nchild survived\n");
+    expect(r.err).toContain(" * status: crashed\n");
+    expect(r.out, r.err).toContain(" * Starting sup2 ... [ ok ]\nstart=0\nadopted\n * status: started\nrespawned\n");
+    expect(r.out, r.err).toContain("stop=0\ngone\n");
   });
 
   it("supervise-daemon gives up after respawn_max restarts; the service shows as crashed", () => {
