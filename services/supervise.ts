@@ -15,6 +15,7 @@ import { signalNumber } from "../lib/signals.ts";
 import { kill, setsid } from "../lib/syscalls.ts";
 import { byLongName } from "./opts.ts";
 import { alive, readPidfile } from "./procs.ts";
+import { notifyFds } from "./ready.ts";
 import { EXEC_HELPER_VAR, idsOf, openLog, parseSchedule, spawnSpec, untilExeced, type ExecSpec, type Step } from "./ssd.ts";
 import { forgetDaemon, recordDaemon, setValue } from "./state.ts";
 
@@ -39,6 +40,7 @@ export const SUPERVISE_OPTIONS = [
   "-R, --retry SCHEDULE  How COMMAND is stopped: SECONDS before SIGKILL (5), or SIG/TIMEOUT/...",
   "-a, --healthcheck-timer SECONDS  Run the service's healthcheck this often",
   "-A, --healthcheck-delay SECONDS  Wait this long before the first healthcheck (the timer)",
+  "--ready-fd FD:FIFO  Give COMMAND the FIFO as descriptor FD, for its readiness notification",
 ];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -104,6 +106,7 @@ export async function superviseMain(ctx: Context, parsed: Options, operands: str
     retry: retrySchedule(opts.retry, sig), delay: Number(opts["respawn-delay"] ?? 0),
     max: Number(opts["respawn-max"] ?? 10), period: Number(opts["respawn-period"] ?? 0),
     health: healthOf(opts, ctx.env.RC_SERVICE),
+    readyFd: opts["ready-fd"],
   };
   fs.rmSync(pidfile, { force: true });
   const proc = Bun.spawn({
@@ -164,6 +167,7 @@ interface SupervisorPlan {
   max: number;
   period: number;
   health?: HealthPlan;
+  readyFd?: string;
 }
 
 /** Run one command of the service (`openrc-run SCRIPT CMD`) and give its exit status. */
@@ -235,7 +239,8 @@ async function supervisor(ctx: Context, plan: SupervisorPlan): Promise<number> {
   };
   if (plan.health) void healthLoop(plan.health);
   for (;;) {
-    const fds = ["ignore", openLog(plan.stdout), openLog(plan.stderr)];
+    const notify = notifyFds(plan.readyFd);
+    const fds = ["ignore", openLog(plan.stdout), openLog(plan.stderr), ...notify.extra];
     try {
       child = spawnSpec(plan.spec, fds as any);
     } catch (e) {
