@@ -23,7 +23,8 @@ async function line(ctx: Context, svc: string): Promise<void> {
   const colour = word === "started" ? c.good : word === "stopped" ? c.bad : word === "crashed" || word === "failed" ? c.bad : c.warn;
   const cols = ctx.stdout.isTTY ? terminalSize(ctx.stdout.fd, ctx.env).cols : 80;
   const status = `[  ${word}  ]`;
-  await ctx.stdout.write(` ${svc.padEnd(Math.max(cols - 3 - status.length, svc.length + 1))}${c.bracket}[${c.normal}  ${colour}${word}${c.normal}  ${c.bracket}]${c.normal}\n`);
+  // The bracket ends in the last column, as OpenRC's does (80 off a terminal).
+  await ctx.stdout.write(` ${svc.padEnd(Math.max(cols - 1 - status.length, svc.length + 1))}${c.bracket}[${c.normal}  ${colour}${word}${c.normal}  ${c.bracket}]${c.normal}\n`);
 }
 
 const OPTS = [
@@ -69,6 +70,8 @@ defineApplet({
         for (const s of servicesInRunlevel(l)) await line(ctx, s);
       }
     }
+    // As OpenRC's: a runlevel named (without -a) is shown alone, without the dynamic ones.
+    if (args[0] !== undefined && !opts.all && !opts.manual) return 0;
     const graph = (await loadGraph(ctx)) as Graph;
     const needed = closure(graph, [...inLevels]);
     const dynNeeded = up.filter((s) => !inLevels.has(s) && needed.has(s));

@@ -424,7 +424,7 @@ async function main(): Promise<number> {
   if (o.sections.has("cases")) rows.push(...(await caseRows(o)));
   if (o.sections.has("services")) {
     progress("services: a runlevel of 30 services, supervise-daemon's memory");
-    rows.push(...serviceRows(o));
+    rows.push(...(await serviceRows(o)));
   }
   if (o.sections.has("images")) rows.push(...(await imageRows(progress)));
   process.stdout.write(`\n${header(o)}\n${table(rows)}\n`);

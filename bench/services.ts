@@ -1,11 +1,12 @@
 // The service manager's bench (`bun bench/run.ts services`): bringing up a
 // runlevel of 30 trivial services (each a backgrounded daemon with a pidfile,
 // through start-stop-daemon) with `openrc`, in series and with rc_parallel,
-// against the same services started by plain busybox sh scripts with
-// busybox's start-stop-daemon (Debian's openrc is not installed by
-// build/setup-host; it would be the better oracle). And the memory of the
-// one shared supervise-daemon for 10 supervised services, against 10 busybox
-// sh respawn loops doing the same job.
+// against the same runlevel brought up by Debian's openrc 0.45.2 (fetched by
+// build/debian.ts, overlaid in the namespace: test/helpers/debian-openrc.ts),
+// and against the same services started by plain busybox sh scripts with
+// busybox's start-stop-daemon. And the memory of the one shared
+// supervise-daemon for 10 supervised services, against 10 busybox sh respawn
+// loops doing the same job.
 //
 // Everything runs in a private pid + mount namespace (as the integration
 // tests do): /etc is a fixture, /run a tmpfs, and every daemon dies with it.
@@ -13,6 +14,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { debianOpenrc } from "../test/helpers/debian-openrc.ts";
 
 /** A row of the report (the shape bench/run.ts prints). */
 export interface ServiceRow {
@@ -42,9 +44,11 @@ function unavailable(): string | undefined {
 function fixture(pika: string, busybox: string): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "pika-bench-services-"));
   const etc = path.join(root, "etc");
-  for (const d of ["init.d", "conf.d", "runlevels/bench", "runlevels/supervised"]) fs.mkdirSync(path.join(etc, d), { recursive: true });
+  // rc.conf.d, insserv.conf(.d) and the standard runlevels: what Debian's openrc reads.
+  for (const d of ["init.d", "conf.d", "rc.conf.d", "insserv.conf.d", "runlevels/bench", "runlevels/supervised", "runlevels/sysinit", "runlevels/boot", "runlevels/default", "runlevels/shutdown"]) fs.mkdirSync(path.join(etc, d), { recursive: true });
   for (const f of ["passwd", "group"]) fs.copyFileSync(`/etc/${f}`, path.join(etc, f));
   fs.writeFileSync(path.join(etc, "rc.conf"), "");
+  fs.writeFileSync(path.join(etc, "insserv.conf"), "");
   fs.mkdirSync(path.join(root, "bin"));
   for (const t of TOOLS) fs.symlinkSync(pika, path.join(root, "bin", t));
   fs.mkdirSync(path.join(root, "bb"));
@@ -72,11 +76,12 @@ command_args=1000
   return root;
 }
 
-function inNamespace(root: string, script: string): { out: string; err: string; status: number | null } {
+/** `debian`: the mounts that put Debian's openrc at /sbin, with it first in PATH instead of pika's tools. */
+function inNamespace(root: string, script: string, debian?: string): { out: string; err: string; status: number | null } {
   const text = `set -u
 mount --make-rprivate / 2>/dev/null
 mount --bind ${root}/etc /etc && mount -t tmpfs tmpfs /run || exit 99
-export PATH=${root}/bin:/usr/bin:/bin LANG=C
+${debian ? `${debian}export PATH=/usr/sbin:/usr/bin:/bin LANG=C` : `export PATH=${root}/bin:/usr/bin:/bin LANG=C`}
 ${script}`;
   const r = spawnSync("unshare", ["--pid", "--fork", "--mount", "--mount-proc", "--kill-child", "bash", "--norc", "--noprofile", "-c", text], {
     encoding: "utf8",
@@ -88,21 +93,33 @@ ${script}`;
 }
 
 // One measured bring-up: everything stopped first (the daemons by their
-// pidfiles; the state cleared but the deptree cache kept, as after a boot).
-const TIMING_SH = (runs: number, busybox: string, root: string) => `
+// pidfiles; the state cleared but the deptree cache kept, as after a boot;
+// the state directories and softlevel as \`openrc sysinit\` leaves them).
+const RESET_SH = `
 reset() {
 	for f in /run/svc*.pid; do [ -e "$f" ] && kill "$(cat "$f")" 2>/dev/null; rm -f "$f"; done
 	rm -rf /run/openrc/started /run/openrc/starting /run/openrc/daemons /run/openrc/options /run/openrc/failed
 	while [ -n "$(ls /proc | while read p; do case $p in *[!0-9]*) ;; *) [ "$(cat /proc/$p/comm 2>/dev/null)" = sleep ] && echo $p ;; esac; done)" ]; do sleep 0.05; done
+	(cd /run/openrc && mkdir -p started starting stopping inactive failed scheduled daemons options exclusive wasinactive hotplugged tmp && echo default > softlevel)
 }
 ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 check() { n=$(ls /run/svc*.pid 2>/dev/null | wc -l); [ "$n" = ${SERVICES} ] || echo "ERROR $1: $n of ${SERVICES} services up"; }
+mkdir -p /run/openrc; reset
+`;
+
+/** `openrc bench` in series and in parallel, `runs` times, tagged TAG-series and TAG-parallel. */
+const OPENRC_SH = (tag: string, runs: number) => `
 echo 'rc_parallel="NO"' > /etc/rc.conf; openrc bench >/dev/null; reset   # fills the deptree cache
 for run in $(seq ${runs}); do
 	echo 'rc_parallel="NO"' > /etc/rc.conf
-	t=$(date +%s%N); openrc bench >/dev/null; echo "T pika-series $(ms $t)"; check pika-series; reset
+	t=$(date +%s%N); openrc bench >/dev/null; echo "T ${tag}-series $(ms $t)"; check ${tag}-series; reset
 	echo 'rc_parallel="YES"' > /etc/rc.conf
-	t=$(date +%s%N); openrc bench >/dev/null; echo "T pika-parallel $(ms $t)"; check pika-parallel; reset
+	t=$(date +%s%N); openrc bench >/dev/null; echo "T ${tag}-parallel $(ms $t)"; check ${tag}-parallel; reset
+done
+`;
+
+const BUSYBOX_SH = (runs: number, busybox: string, root: string) => `
+for run in $(seq ${runs}); do
 	t=$(date +%s%N); for s in ${root}/bb/svc*; do ${busybox} sh "$s"; done; echo "T bb-series $(ms $t)"; check bb-series; reset
 	t=$(date +%s%N); for s in ${root}/bb/svc*; do ${busybox} sh "$s" & done; wait; echo "T bb-parallel $(ms $t)"; check bb-parallel; reset
 done
@@ -141,7 +158,7 @@ function values(out: string, tag: "T" | "M"): Map<string, number[]> {
   return m;
 }
 
-export function serviceRows(o: { hostPika: string; busybox: string; runs: number }): ServiceRow[] {
+export async function serviceRows(o: { hostPika: string; busybox: string; runs: number }): Promise<ServiceRow[]> {
   const section = "services";
   const series = `runlevel of ${SERVICES} services, in series`;
   const parallel = `runlevel of ${SERVICES} services, rc_parallel=YES`;
@@ -153,16 +170,25 @@ export function serviceRows(o: { hostPika: string; busybox: string; runs: number
   const root = fixture(o.hostPika, o.busybox);
   try {
     const runs = Math.max(3, Math.min(o.runs, 9));
-    const t = inNamespace(root, TIMING_SH(runs, o.busybox, root));
-    const errors = [...t.out.matchAll(/^ERROR (.*)$/gm)].map((m) => m[1]);
-    const times = values(t.out, "T");
-    const err = t.status !== 0 ? `exit ${t.status}: ${t.err.trim().split("\n").slice(-1)[0]}` : errors[0];
-    const note = `median of ${runs} runs; busybox: the same daemons started by busybox sh scripts with busybox start-stop-daemon (Debian's openrc is not installed); goal <= 1.0x openrc`;
-    const row = (n: string, p: string, b: string): ServiceRow => ({
-      section, name: n, unit: "ms", note, error: err,
-      pika: times.get(p) && median(times.get(p)!), busybox: times.get(b) && median(times.get(b)!),
-    });
-    const rows = [row(series, "pika-series", "bb-series"), row(parallel, "pika-parallel", "bb-parallel")];
+    const t = inNamespace(root, RESET_SH + OPENRC_SH("pika", runs) + BUSYBOX_SH(runs, o.busybox, root));
+    const debian = await debianOpenrc().catch((e: Error) => e);
+    const d = debian instanceof Error ? undefined : inNamespace(root, RESET_SH + OPENRC_SH("openrc", runs), debian.mountText);
+    const times = new Map([...values(t.out, "T"), ...values(d?.out ?? "", "T")]);
+    const problem = (r: typeof t) => (r.status !== 0 ? `exit ${r.status}: ${r.err.trim().split("\n").slice(-1)[0]}` : [...r.out.matchAll(/^ERROR (.*)$/gm)].map((m) => m[1])[0]);
+    const err = problem(t);
+    const timed = (k: string) => times.get(k) && median(times.get(k)!);
+    const rows: ServiceRow[] = [];
+    // Against Debian's openrc: its time in the comparison column.
+    for (const [n, k] of [[series, "series"], [parallel, "parallel"]]) {
+      rows.push({
+        section, name: `${n}, against Debian's openrc`, unit: "ms", error: debian instanceof Error ? `Debian's openrc: ${debian.message.split("\n")[0]}` : err ?? problem(d!),
+        note: `median of ${runs} runs; second column: Debian's openrc 0.45.2 on the same init scripts (its start-stop-daemon is dpkg's); goal <= 1.0x`,
+        pika: timed(`pika-${k}`), busybox: timed(`openrc-${k}`), maxRatio: 1.0,
+      });
+    }
+    const note = `median of ${runs} runs; busybox: the same daemons started by busybox sh scripts with busybox start-stop-daemon`;
+    rows.push({ section, name: series, unit: "ms", note, error: err, pika: timed("pika-series"), busybox: timed("bb-series") });
+    rows.push({ section, name: parallel, unit: "ms", note, error: err, pika: timed("pika-parallel"), busybox: timed("bb-parallel") });
 
     const m = inNamespace(root, MEMORY_SH(o.busybox));
     const mem = values(m.out, "M");

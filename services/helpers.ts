@@ -8,6 +8,7 @@ import { findProcesses } from "./procs.ts";
 import { daemonsOf, getValue, markFailed, markService, serviceState, setValue } from "./state.ts";
 import { eerror } from "./einfo.ts";
 import { mknod } from "../lib/syscalls.ts";
+import { describeReady, waitReady, type ReadyKind } from "./ready.ts";
 
 export async function rcHelper(ctx: Context, fn: string, args: string[]): Promise<number> {
   const svc = ctx.env.RC_SVCNAME ?? "";
@@ -46,6 +47,8 @@ export async function rcHelper(ctx: Context, fn: string, args: string[]): Promis
       return compareAge(fn === "is_newer_than", args) ? 0 : 1;
     case "checkpath":
       return checkpath(ctx, args);
+    case "wait_ready":
+      return waitReadyHelper(ctx, svc, args);
   }
   const m = /^mark_service_(started|starting|stopping|stopped|inactive)$/.exec(fn);
   if (m) {
@@ -53,6 +56,13 @@ export async function rcHelper(ctx: Context, fn: string, args: string[]): Promis
     return 0;
   }
   await eerror(ctx, `${fn}: unknown helper`);
+  return 1;
+}
+
+/** `wait_ready KIND VALUE TIMEOUT` (a YAML service's start_post): fails, saying why, after TIMEOUT seconds. */
+async function waitReadyHelper(ctx: Context, svc: string, [kind, value, timeout]: string[]): Promise<number> {
+  if (await waitReady(kind as ReadyKind, value, Number(timeout))) return 0;
+  await eerror(ctx, `${svc}: not ready after ${timeout} seconds: ${describeReady(kind as ReadyKind, value)}`);
   return 1;
 }
 

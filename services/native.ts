@@ -10,9 +10,12 @@ import { finish, list, parseChecked, parseLoose, str, YamlError, type Spec } fro
 import { emptyDeps, type DepInfo } from "./order.ts";
 import { NATIVE_DIR } from "./paths.ts";
 import { shq } from "./prelude.ts";
+import { readyFifo, type ReadyKind } from "./ready.ts";
 import { parseSchedule } from "./ssd.ts";
 
 export const NATIVE_SUFFIX = ".yaml";
+/** Seconds `ready:` waits unless it says otherwise. */
+export const DEFAULT_READY_TIMEOUT = 30;
 
 const DEP_KINDS = ["need", "use", "want", "after", "before", "provide", "keyword"] as const;
 
@@ -49,6 +52,15 @@ const SCHEMA: Spec = {
       required: ["command"],
       fields: { command: COMMAND_LINE, interval: SECONDS(1), delay: SECONDS(0), unhealthy: COMMAND_LINE },
     },
+    ready: {
+      kind: "object",
+      fields: {
+        file: ABS_PATH,
+        port: { kind: "int", min: 1, max: 65535 },
+        notify: { kind: "scalar" }, // fd N (or N), checked below
+        timeout: SECONDS(1),
+      },
+    },
     output_log: ABS_PATH,
     error_log: ABS_PATH,
     pidfile: ABS_PATH,
@@ -74,6 +86,8 @@ export interface NativeService {
   supervise: boolean;
   respawn: { delay?: number; max?: number; period?: number };
   healthcheck?: { command: string; interval: number; delay?: number; unhealthy?: string };
+  /** What `start` waits for (services/ready.ts): a path, a port, or the fd the daemon writes a newline to. */
+  ready?: { kind: ReadyKind; value: string; timeout: number };
   outputLog?: string;
   errorLog?: string;
   pidfile?: string;
@@ -122,6 +136,11 @@ export function parseNative(text: string, file: string): NativeService {
   if (!supervise) {
     for (const f of ["respawn", "healthcheck"]) if (raw[f] !== undefined) c.fail(keyAt([f]), f, "needs supervise: true");
   }
+  const ready = readyOf(raw.ready);
+  if (raw.ready !== undefined && !ready) c.fail(keyAt(["ready"]), "ready", "needs exactly one of file, port or notify");
+  if (ready?.kind === "notify" && !(/^\d+$/.test(ready.value) && Number(ready.value) >= 3)) {
+    c.fail(at(["ready", "notify"]), "ready.notify", `"${raw.ready.notify}" is not a descriptor such as fd 3 (3 or more: 0-2 are stdin, stdout, stderr)`);
+  }
   finish(checked, file);
   const deps = emptyDeps();
   for (const k of DEP_KINDS) deps[k] = words(raw.depends?.[k]);
@@ -141,6 +160,7 @@ export function parseNative(text: string, file: string): NativeService {
     runlevels: words(raw.runlevels),
     supervise,
     respawn: raw.respawn ?? {},
+    ready,
     healthcheck: hc && { command: shellLine(hc.command), interval: hc.interval ?? 60, delay: hc.delay, unhealthy: hc.unhealthy && shellLine(hc.unhealthy) },
     outputLog: raw.output_log,
     errorLog: raw.error_log,
@@ -148,6 +168,15 @@ export function parseNative(text: string, file: string): NativeService {
     stopSignal: raw.stop_signal,
     retry: raw.retry,
   };
+}
+
+/** A checked `ready:` mapping, or undefined unless it names exactly one kind. */
+function readyOf(r: { file?: string; port?: number; notify?: number | string; timeout?: number } | undefined): NativeService["ready"] {
+  if (!r) return undefined;
+  const kinds = (["file", "port", "notify"] as const).filter((k) => r[k] !== undefined);
+  if (kinds.length !== 1) return undefined;
+  const value = String(r[kinds[0]]).replace(/^fd /, "");
+  return { kind: kinds[0], value, timeout: r.timeout ?? DEFAULT_READY_TIMEOUT };
 }
 
 type Loaded = NativeService | { error: string };
@@ -217,9 +246,24 @@ export function nativeScript(s: NativeService): string {
   if (s.group && !s.user) vars.push([s.supervise ? "supervise_daemon_args" : "start_stop_daemon_args", `--group ${shq(s.group)}`]);
   let text = vars.filter(([, v]) => v !== undefined && v !== "").map(([k, v]) => `${k}=${shq(String(v))}\n`).join("");
   for (const [k, v] of Object.entries(s.environment)) text += `export ${k}=${shq(v)}\n`;
+  if (s.ready) text += readyHooks(s);
   if (s.healthcheck) {
     text += `healthcheck() {\n${s.healthcheck.command}\n}\n`;
     if (s.healthcheck.unhealthy) text += `unhealthy() {\n${s.healthcheck.unhealthy}\n}\n`;
   }
+  return text;
+}
+
+/**
+ * start_pre and start_post for `ready:`: a stale ready file is removed
+ * first, the notification FIFO is handed to the daemon; after the start the
+ * helper waits, and a service not ready in time is stopped and fails.
+ */
+function readyHooks(s: NativeService): string {
+  const r = s.ready!;
+  const value = r.kind === "notify" ? readyFifo(s.name) : r.value;
+  let text = r.kind === "notify" ? `ready_fd=${shq(`${r.value}:${value}`)}\n` : "";
+  if (r.kind === "file") text += `start_pre() {\n\trm -f -- ${shq(value)}\n}\n`;
+  text += `start_post() {\n\topenrc-run --rc-helper wait_ready ${r.kind} ${shq(value)} ${r.timeout} && return 0\n\tdefault_stop\n\treturn 1\n}\n`;
   return text;
 }

@@ -137,6 +137,7 @@ ssd_start() {
 	[ -n "$umask" ] && _rc_args="$_rc_args --umask $(_rc_q "$umask")"
 	[ -n "$output_log" ] && _rc_args="$_rc_args --stdout $(_rc_q "$output_log")"
 	[ -n "$error_log" ] && _rc_args="$_rc_args --stderr $(_rc_q "$error_log")"
+	[ -n "$ready_fd" ] && _rc_args="$_rc_args --ready-fd $(_rc_q "$ready_fd")"
 	[ -n "$start_wait" ] && _rc_args="$_rc_args --wait $(_rc_q "$start_wait")"
 	ebegin "Starting @{name:-$RC_SVCNAME}"
 	eval start-stop-daemon --start --exec $(_rc_q "$command") $_rc_args $_rc_bg $start_stop_daemon_args -- $command_args $command_args_background
@@ -173,6 +174,7 @@ supervise_start() {
 	[ -n "$umask" ] && _rc_args="$_rc_args --umask $(_rc_q "$umask")"
 	[ -n "$output_log" ] && _rc_args="$_rc_args --stdout $(_rc_q "$output_log")"
 	[ -n "$error_log" ] && _rc_args="$_rc_args --stderr $(_rc_q "$error_log")"
+	[ -n "$ready_fd" ] && _rc_args="$_rc_args --ready-fd $(_rc_q "$ready_fd")"
 	[ -n "$respawn_delay" ] && _rc_args="$_rc_args --respawn-delay $(_rc_q "$respawn_delay")"
 	[ -n "$respawn_max" ] && _rc_args="$_rc_args --respawn-max $(_rc_q "$respawn_max")"
 	[ -n "$respawn_period" ] && _rc_args="$_rc_args --respawn-period $(_rc_q "$respawn_period")"

@@ -21,6 +21,7 @@ import { groupsOf } from "../lib/session.ts";
 import { alive, findProcesses, type Match } from "./procs.ts";
 import { forgetDaemon, recordDaemon } from "./state.ts";
 import { byLongName } from "./opts.ts";
+import { notifyFds } from "./ready.ts";
 
 export const EXEC_HELPER_VAR = "PIKA_SSD_EXEC";
 
@@ -50,6 +51,7 @@ export const SSD_OPTIONS = [
   "-q, --quiet  Say less",
   "-v, --verbose  Say more",
   "-P, --progress  Print dots while waiting",
+  "--ready-fd FD:FIFO  Give the daemon the FIFO as descriptor FD, for its readiness notification",
 ];
 
 export interface ExecSpec {
@@ -182,6 +184,7 @@ async function start(ctx: Context, opts: Options, args: string[], match: Match, 
   const fds: (number | "ignore" | "inherit" | "pipe")[] = opts.background
     ? ["ignore", openLog(opts.stdout), openLog(opts.stderr ?? opts.stdout)]
     : [ctx.stdin.fd ?? "ignore", opts.stdout ? openLog(opts.stdout) : ctx.stdout.fd ?? "inherit", opts.stderr ? openLog(opts.stderr) : ctx.stderr.fd ?? "inherit"];
+  fds.push(...notifyFds(opts["ready-fd"]).extra);
   await ctx.stdout.flush();
   await ctx.stderr.flush();
   const proc = spawnSpec(spec, fds);

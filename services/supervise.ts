@@ -37,6 +37,7 @@ export const SUPERVISE_OPTIONS = [
   "-R, --retry SCHEDULE  How COMMAND is stopped: SECONDS before SIGKILL (5), or SIG/TIMEOUT/...",
   "-a, --healthcheck-timer SECONDS  Run the service's healthcheck this often",
   "-A, --healthcheck-delay SECONDS  Wait this long before the first healthcheck (the timer)",
+  "--ready-fd FD:FIFO  Give COMMAND the FIFO as descriptor FD, for its readiness notification",
 ];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -111,6 +112,7 @@ export async function superviseMain(ctx: Context, parsed: Options, operands: str
     retry: retrySchedule(opts.retry, sig), delay: Number(opts["respawn-delay"] ?? 0),
     max: Number(opts["respawn-max"] ?? 10), period: Number(opts["respawn-period"] ?? 0),
     health: healthOf(opts, ctx.env.RC_SERVICE),
+    readyFd: opts["ready-fd"],
   };
   const reply = await ask(ctx, { op: "start", plan }, REPLY_MS);
   const status = await answered(ctx, name, reply);

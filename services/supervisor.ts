@@ -15,6 +15,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { flock, kill, LOCK_EX, LOCK_NB, setsid } from "../lib/syscalls.ts";
 import { alive, startTime } from "./procs.ts";
+import { notifyFds } from "./ready.ts";
 import { openLog, spawnSpec, untilExeced, type ExecSpec, type Step } from "./ssd.ts";
 import { setValue } from "./state.ts";
 
@@ -51,6 +52,8 @@ export interface SupervisorPlan {
   max: number;
   period: number;
   health?: HealthPlan;
+  /** --ready-fd FD:FIFO: the daemon's readiness notification descriptor. */
+  readyFd?: string;
 }
 
 export type Request =
@@ -183,8 +186,10 @@ class Supervision {
   }
 
   private spawn(): Child | string {
-    const fds = ["ignore", openLog(this.plan.stdout), openLog(this.plan.stderr)];
+    const fds: ("ignore" | number | undefined)[] = ["ignore", openLog(this.plan.stdout), openLog(this.plan.stderr)];
     try {
+      // The readiness FIFO again on each respawn (services/ready.ts).
+      fds.push(...notifyFds(this.plan.readyFd).extra);
       return ownChild(spawnSpec(this.plan.spec, fds as any));
     } catch (e) {
       return e instanceof Error ? e.message : String(e);

@@ -188,6 +188,12 @@ directory=/tmp
 `,
 };
 
+// Needs a YAML service with a ready file: started only once the file is there.
+SCRIPTS.rafter = `#!/sbin/openrc-run
+depend() { need rfile; }
+start() { [ -e /run/rfile.ready ] && echo "rfile was ready" > /run/rafter.out; }
+`;
+
 // Native services (/etc/pika/services): the same tools, declared in YAML.
 const NATIVE: Record<string, string> = {
   // Supervised, as another user, in a directory, with its environment; needs the virtual "net".
@@ -226,6 +232,38 @@ respawn:
 runlevels: [yaml]
 `,
   ynocmd: `comand: /bin/true
+`,
+  // Readiness: each writes its sign a second after it starts, so a start that did not wait finds none.
+  rfile: `command: /bin/sh
+args: [-c, 'sleep 1; touch /run/rfile.ready; exec sleep 321']
+ready: {file: /run/rfile.ready, timeout: 20}
+`,
+  rport: `command: /bin/sh
+args: [-c, 'sleep 1; exec busybox nc -ll -p 47391 -e /bin/true']
+supervise: false
+ready:
+  port: 47391
+`,
+  rnotify: `command: /bin/sh
+args: [-c, 'sleep 1; touch /run/rnotify.mark; echo >&4; exec sleep 323']
+ready:
+  notify: fd 4
+  timeout: 20
+`,
+  rslow: `command: /bin/sleep
+args: [324]
+ready: {file: /run/never, timeout: 1}
+`,
+  rbad1: `command: /bin/sleep
+ready:
+  port: http
+  timeout: 0
+`,
+  rbad2: `command: /bin/sleep
+ready: {file: /run/x, port: 80}
+`,
+  rbad3: `command: /bin/sleep
+ready: {notify: fd 1}
 `,
   yhealth: `command: /bin/sleep
 args: [314]
@@ -599,6 +637,39 @@ rc-service ${svc} stop; echo "stop=$?"
       expect(r.out).not.toContain("timed out");
     });
   }
+
+  it("YAML readiness: start returns, and dependants start, only once a file exists, a port listens, or the daemon notifies", () => {
+    const r = inNamespace(`
+rc-service rafter start; echo "start=$?"
+cat /run/rafter.out
+rc-service rport start; echo "port=$?"
+busybox nc -w 5 127.0.0.1 47391 </dev/null && echo connected
+rc-service rnotify start; echo "notify=$?"
+[ -e /run/rnotify.mark ] && echo marked
+ls -l /proc/$(cat /run/openrc/options/rnotify/child_pid)/fd/4 | sed 's/.*-> //'
+rc-service rport stop >/dev/null; rc-service rnotify stop >/dev/null; rc-service rafter stop >/dev/null`);
+    expect(r.out, r.err).toContain(" * Starting rfile ... [ ok ]\nstart=0\nrfile was ready\n");
+    expect(r.out, r.err).toContain(" * Starting rport ... [ ok ]\nport=0\nconnected\n");
+    expect(r.out, r.err).toContain(" * Starting rnotify ... [ ok ]\nnotify=0\nmarked\n/run/openrc/ready/rnotify\n");
+  });
+
+  it("YAML readiness: a timeout fails the start with a message and stops the daemon; ready: mistakes name file, line and field", () => {
+    const r = inNamespace(`
+rc-service rslow start; echo "slow=$?"
+rc-service rslow status; echo "status=$?"
+for p in /proc/[0-9]*; do tr '\\0' ' ' < $p/cmdline 2>/dev/null; echo; done | grep -c '^[^ ]*sleep 324 $'
+rc-service rbad1 start; echo "bad1=$?"
+rc-service rbad2 start; echo "bad2=$?"
+rc-service rbad3 start; echo "bad3=$?"`);
+    expect(r.out, r.err).toContain(" * Starting rslow ... [ ok ]\n * Stopping rslow ... [ ok ]\n");
+    expect(r.err).toContain(" * rslow: not ready after 1 seconds: /run/never does not exist\n");
+    expect(r.out, r.err).toMatch(/slow=1\n \* status: (stopped|failed)\nstatus=3\n0\n/);
+    expect(r.err).toContain('openrc-run: /etc/pika/services/rbad1.yaml:3: ready.port: expected an integer, got the string "http"\n');
+    expect(r.err).toContain("openrc-run: /etc/pika/services/rbad1.yaml:4: ready.timeout:");
+    expect(r.err).toContain("openrc-run: /etc/pika/services/rbad2.yaml:2: ready: needs exactly one of file, port or notify\n");
+    expect(r.err).toContain('openrc-run: /etc/pika/services/rbad3.yaml:2: ready.notify: "fd 1" is not a descriptor such as fd 3');
+    expect(r.out).toContain("bad1=1\nbad2=1\nbad3=1\n");
+  });
 
   it("concurrent starts of one service run it once: the others wait for the lock, then find it started", () => {
     const r = inNamespace(`

@@ -69,4 +69,21 @@ output_log: /var/log/httpd.log
     const text = nativeScript(parseNative("command: /bin/sleep\nargs: 10 20\nsupervise: false\ngroup: daemon\n", "/x/nap.yaml"));
     expect(text).toBe("command='/bin/sleep'\ncommand_args='10 20'\npidfile='/run/nap.pid'\ncommand_background='yes'\nstart_stop_daemon_args='--group '\\''daemon'\\'''\n");
   });
+  it("ready: one of file, port or notify fd, with a timeout (30 s unless given); the start hooks that wait", () => {
+    expect(parseNative("command: /bin/httpd\nready: {port: 8080}\n", "/etc/pika/services/web.yaml").ready).toEqual({ kind: "port", value: "8080", timeout: 30 });
+    const n = parseNative("command: /bin/httpd\nready:\n  notify: fd 3\n  timeout: 5\n", "/etc/pika/services/web.yaml");
+    expect(n.ready).toEqual({ kind: "notify", value: "3", timeout: 5 });
+    const text = nativeScript(n);
+    expect(text).toContain("ready_fd='3:/run/openrc/ready/web'\n");
+    expect(text).toContain("openrc-run --rc-helper wait_ready notify '/run/openrc/ready/web' 5 && return 0\n\tdefault_stop\n\treturn 1\n");
+    expect(nativeScript(parseNative("command: /bin/httpd\nready: {file: /run/web.up}\n", "/etc/pika/services/web.yaml"))).toContain("start_pre() {\n\trm -f -- '/run/web.up'\n}\n");
+    expect(errors("command: /bin/httpd\nready: {port: 70000, timeout: 0}\n")).toEqual([
+      expect.stringMatching(/^\/etc\/pika\/services\/web\.yaml:2: ready\.port: /),
+      expect.stringMatching(/^\/etc\/pika\/services\/web\.yaml:2: ready\.timeout: /),
+    ]);
+    expect(errors("command: /bin/httpd\nready: {}\n")).toEqual(["/etc/pika/services/web.yaml:2: ready: needs exactly one of file, port or notify"]);
+    expect(errors("command: /bin/httpd\nready:\n  notify: stdout\n")).toEqual([
+      '/etc/pika/services/web.yaml:3: ready.notify: "stdout" is not a descriptor such as fd 3 (3 or more: 0-2 are stdin, stdout, stderr)',
+    ]);
+  });
 });
