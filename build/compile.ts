@@ -22,7 +22,15 @@ export async function compilePika(opts: CompileOptions): Promise<string> {
   // Compiled beside the target and renamed over it: whoever runs the old
   // binary meanwhile (a test, a booted image) never sees half a file.
   const tmp = `${opts.outfile}.${process.pid}.tmp`;
-  const args = ["build", "--compile", "--minify", "--bytecode", ENTRY, "--outfile", tmp];
+  // ESM with --splitting: every lazily imported applet is its own chunk, so
+  // start-up loads only the registry and the applet run, not the whole
+  // userland (one bundle cost every run of `pika true` ~20 ms more). The
+  // executable reads no .env or bunfig.toml from the cwd at start.
+  const args = [
+    "build", "--compile", "--minify", "--bytecode", "--format=esm", "--splitting",
+    "--no-compile-autoload-dotenv", "--no-compile-autoload-bunfig",
+    ENTRY, "--outfile", tmp,
+  ];
   if (opts.arch) args.push(`--target=${ARCH_INFO[opts.arch].bunTarget}`);
   if (opts.runtime) args.push(`--compile-executable-path=${opts.runtime}`);
   try {

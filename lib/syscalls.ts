@@ -73,30 +73,48 @@ const SYMBOLS = {
 } as const;
 
 type Ffi = typeof import("bun:ffi");
+type SymbolName = keyof typeof SYMBOLS;
 /** The C functions, loosely typed: each wrapper below gives its own precise signature. */
-type Libc = Record<keyof typeof SYMBOLS, (...args: any[]) => any>;
+type Libc = Record<SymbolName, (...args: any[]) => any>;
 let ffi: Ffi | undefined;
-let libc: Libc | undefined;
 
-function lib(): Libc {
-  if (!libc) {
-    ffi = require("bun:ffi") as Ffi;
-    libc = ffi.dlopen("libc.so.6", SYMBOLS as any).symbols as unknown as Libc;
-  }
-  return libc!;
+function ffiModule(): Ffi {
+  return (ffi ??= require("bun:ffi") as Ffi);
 }
 
-const ERRNO_NAMES = new Map<number, string>(
-  Object.entries(constants.errno).map(([name, num]) => [num as number, name]),
-);
+const bound: Partial<Libc> = {};
+/** The libraries dlopen returned, kept referenced while their symbols are used. */
+const libraries: object[] = [];
+/**
+ * Each C function is bound on its first use: binding compiles a trampoline
+ * per symbol, and the whole table would cost every applet that makes one call.
+ */
+const libc = new Proxy(bound, { get: (_, name: SymbolName) => bound[name] ?? bindSymbol(name) }) as Libc;
+
+function lib(): Libc {
+  return libc;
+}
+
+function bindSymbol(name: SymbolName): (...args: any[]) => any {
+  // Binding runs C code that may set errno, so errno() must never be the one
+  // to bind: __errno_location comes with the first symbol bound.
+  const names: SymbolName[] = bound.__errno_location ? [name] : [name, "__errno_location"];
+  const library = ffiModule().dlopen("libc.so.6", Object.fromEntries(names.map((n) => [n, SYMBOLS[n]])) as any);
+  libraries.push(library);
+  Object.assign(bound, library.symbols);
+  return bound[name]!;
+}
+
+let errnoNames: Map<number, string> | undefined;
 
 export function errno(): number {
   const p = lib().__errno_location() as Pointer;
-  return ffi!.read.i32(p, 0);
+  return ffiModule().read.i32(p, 0);
 }
 
 export function errnoName(n: number): string {
-  return ERRNO_NAMES.get(n) ?? `E${n}`;
+  errnoNames ??= new Map(Object.entries(constants.errno).map(([name, num]) => [num as number, name]));
+  return errnoNames.get(n) ?? `E${n}`;
 }
 
 function fail(call: string, detail?: string): never {
@@ -580,8 +598,7 @@ export function openAt(dirfd: number, pathLatin1: string, flags: number, mode = 
 
 /** The address of a buffer's first byte, for readAt (the buffer must stay referenced while it is used). */
 export function addressOf(buf: Uint8Array): number {
-  lib();
-  return ffi!.ptr(buf);
+  return ffiModule().ptr(buf);
 }
 
 /** read(2) of up to len bytes to memory at `address` (see addressOf): the count, or -errno. */
@@ -658,7 +675,7 @@ export function statNames(dirfd: number, names: string[], follow: boolean): (Sta
   const mode = L.mode >> 2, uid = L.uid >> 2, gid = L.gid >> 2, nl = L.nlink >> 2, rd = L.rdev >> 2, ino = L.ino >> 2;
   const sz = L.st_size >> 2, bl = L.blocks >> 2, at = L.atime >> 2, mt = L.mtime >> 2, ct = L.ctime >> 2;
   // The name's address, a plain number stepped through the buffer.
-  let name = ffi!.ptr(text) as number;
+  let name = ffiModule().ptr(text) as number;
   for (let i = 0; i < names.length; i++) {
     if (fstatat(dirfd, name, u, flags) < 0) out.push(errno());
     else {
@@ -775,7 +792,7 @@ export function dropPrivileges(uid: number, gid: number, groups: number[]): void
  * thrown SyscallError). Bun's own threads are gone with the old image.
  */
 export function execve(file: string, argv: string[], env: Record<string, string>): never {
-  const { ptr } = require("bun:ffi") as Ffi;
+  const { ptr } = ffiModule();
   const keep: Buffer[] = [];
   const table = (items: string[]) => {
     const t = new BigUint64Array(items.length + 1);
@@ -977,7 +994,7 @@ export function chroot(dir: string): void {
 }
 
 export function pivotRoot(newRoot: string, putOld: string): void {
-  const { ptr } = require("bun:ffi") as Ffi;
+  const { ptr } = ffiModule();
   const a = cstr(newRoot), b = cstr(putOld);
   check(lib().syscall(layoutFor(SYS_PIVOT_ROOT, "pivot_root"), BigInt(ptr(a)), b, 0n), "pivot_root");
 }
