@@ -64,6 +64,7 @@ const SYMBOLS = {
   read: { args: [i32, P, u64], returns: "i64_fast" },
   close: { args: [i32], returns: i32 },
   flock: { args: [i32, i32], returns: i32 },
+  pipe2: { args: [P, i32], returns: i32 },
   signal: { args: [i32, P], returns: P },
   setpgid: { args: [i32, i32], returns: i32 },
   getpgrp: { args: [], returns: i32 },
@@ -589,6 +590,13 @@ export function statFields(dirfd: number, pathLatin1: string, follow: boolean, o
 
 /** O_CLOEXEC (the same on x86_64 and aarch64; Node's fs.constants lacks it). */
 export const O_CLOEXEC = 0o2000000;
+
+/** pipe2(2) with O_CLOEXEC (a spawned child gets an end only where it is dup'ed): [read, write]. */
+export function pipe(): [number, number] {
+  const fds = new Int32Array(2);
+  check(lib().pipe2(fds, O_CLOEXEC), "pipe2");
+  return [fds[0], fds[1]];
+}
 
 /** openat(2) of a latin1 path relative to dirfd (absolute paths ignore it): the fd, or -errno. */
 export function openAt(dirfd: number, pathLatin1: string, flags: number, mode = 0): number {

@@ -15,7 +15,7 @@ import { AppletError, UsageError, describeErrno, errnoCode } from "../lib/errors
 import { resolveCommand } from "../lib/exec.ts";
 import type { Options } from "../lib/options.ts";
 import { signalNumber } from "../lib/signals.ts";
-import { chroot, dropPrivileges, execve, kill, setsid } from "../lib/syscalls.ts";
+import { chroot, dropPrivileges, execve, kill, pipe, setsid } from "../lib/syscalls.ts";
 import { groupByName, parseGid, parseUid, userByName } from "../lib/users.ts";
 import { groupsOf } from "../lib/session.ts";
 import { alive, findProcesses, type Match } from "./procs.ts";
@@ -43,6 +43,8 @@ export const SSD_OPTIONS = [
   "-k, --umask MASK  Run with umask MASK",
   "-1, --stdout FILE  Append the daemon's stdout to FILE",
   "-2, --stderr FILE  Append the daemon's stderr to FILE",
+  "-3, --output-logger CMD  Pipe the daemon's stdout to CMD (with -b)",
+  "-4, --error-logger CMD  Pipe the daemon's stderr to CMD (with -b)",
   "-s, --signal SIG  Signal to stop with (TERM)",
   "-R, --retry SCHEDULE  Stop schedule: TIMEOUT or SIG/TIMEOUT/SIG/TIMEOUT...",
   "-w, --wait MS  After starting, wait MS milliseconds and check that it still runs",
@@ -139,6 +141,25 @@ export function openLog(file: string | undefined): number | "ignore" {
   return fs.openSync(file, "a", 0o644);
 }
 
+/**
+ * A daemon's stdout or stderr: the write end of a pipe into a logger program
+ * (output_logger / error_logger: `/bin/sh -c CMD`, which ends when the daemon's
+ * side closes), else the log file, else nothing. The caller closes it after the spawn.
+ */
+export function outputFd(file: string | undefined, logger: string | undefined, env: Record<string, string | undefined>): number | "ignore" {
+  if (!logger) return openLog(file);
+  const [r, w] = pipe();
+  try {
+    Bun.spawn({ cmd: ["/bin/sh", "-c", logger], stdio: [r, "ignore", "ignore"], env: env as Record<string, string> }).unref();
+  } catch (e) {
+    fs.closeSync(w);
+    throw e;
+  } finally {
+    fs.closeSync(r);
+  }
+  return w;
+}
+
 /** start-stop-daemon's run(). */
 export async function ssdMain(ctx: Context, parsed: Options, operands: string[]): Promise<number> {
   const opts = byLongName(SSD_OPTIONS, parsed);
@@ -182,7 +203,7 @@ async function start(ctx: Context, opts: Options, args: string[], match: Match, 
     ...ids,
   };
   const fds: (number | "ignore" | "inherit" | "pipe")[] = opts.background
-    ? ["ignore", openLog(opts.stdout), openLog(opts.stderr ?? opts.stdout)]
+    ? ["ignore", outputFd(opts.stdout, opts["output-logger"], ctx.env), outputFd(opts.stderr ?? opts.stdout, opts["error-logger"], ctx.env)]
     : [ctx.stdin.fd ?? "ignore", opts.stdout ? openLog(opts.stdout) : ctx.stdout.fd ?? "inherit", opts.stderr ? openLog(opts.stderr) : ctx.stderr.fd ?? "inherit"];
   fds.push(...notifyFds(opts["ready-fd"]).extra);
   await ctx.stdout.flush();

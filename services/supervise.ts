@@ -38,6 +38,8 @@ export const SUPERVISE_OPTIONS = [
   "-a, --healthcheck-timer SECONDS  Run the service's healthcheck this often",
   "-A, --healthcheck-delay SECONDS  Wait this long before the first healthcheck (the timer)",
   "--ready-fd FD:FIFO  Give COMMAND the FIFO as descriptor FD, for its readiness notification",
+  "--stdout-logger CMD  Pipe COMMAND's stdout to CMD",
+  "--stderr-logger CMD  Pipe COMMAND's stderr to CMD",
 ];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -113,6 +115,7 @@ export async function superviseMain(ctx: Context, parsed: Options, operands: str
     max: Number(opts["respawn-max"] ?? 10), period: Number(opts["respawn-period"] ?? 0),
     health: healthOf(opts, ctx.env.RC_SERVICE),
     readyFd: opts["ready-fd"],
+    stdoutLogger: opts["stdout-logger"], stderrLogger: opts["stderr-logger"],
   };
   const reply = await ask(ctx, { op: "start", plan }, REPLY_MS);
   const status = await answered(ctx, name, reply);

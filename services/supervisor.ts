@@ -16,7 +16,7 @@ import * as path from "node:path";
 import { flock, kill, LOCK_EX, LOCK_NB, setsid } from "../lib/syscalls.ts";
 import { alive, startTime } from "./procs.ts";
 import { notifyFds } from "./ready.ts";
-import { openLog, spawnSpec, untilExeced, type ExecSpec, type Step } from "./ssd.ts";
+import { openLog, outputFd, spawnSpec, untilExeced, type ExecSpec, type Step } from "./ssd.ts";
 import { setValue } from "./state.ts";
 
 export const RUN_DIR = "/run/pika";
@@ -54,6 +54,9 @@ export interface SupervisorPlan {
   health?: HealthPlan;
   /** --ready-fd FD:FIFO: the daemon's readiness notification descriptor. */
   readyFd?: string;
+  /** Programs the command's stdout / stderr are piped to (output_logger, error_logger). */
+  stdoutLogger?: string;
+  stderrLogger?: string;
 }
 
 export type Request =
@@ -186,8 +189,10 @@ class Supervision {
   }
 
   private spawn(): Child | string {
-    const fds: ("ignore" | number | undefined)[] = ["ignore", openLog(this.plan.stdout), openLog(this.plan.stderr)];
+    const fds: ("ignore" | number | undefined)[] = ["ignore"];
     try {
+      fds.push(outputFd(this.plan.stdout, this.plan.stdoutLogger, this.plan.spec.env));
+      fds.push(outputFd(this.plan.stderr, this.plan.stderrLogger, this.plan.spec.env));
       // The readiness FIFO again on each respawn (services/ready.ts).
       fds.push(...notifyFds(this.plan.readyFd).extra);
       return ownChild(spawnSpec(this.plan.spec, fds as any));

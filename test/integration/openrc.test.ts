@@ -101,6 +101,22 @@ command_args="-c 'echo run >> /run/crashy.log; sleep 0.1; exit 1'"
 respawn_max=0
 `,
   // Supervised, dying at once: given up after respawn_max restarts.
+  // Output through logger programs (output_logger, error_logger), backgrounded and supervised.
+  piped: `#!/sbin/openrc-run
+command=/bin/sh
+command_args="-c 'echo out-line; echo err-line >&2; exec sleep 300'"
+command_background=yes
+pidfile=/run/piped.pid
+output_logger="while read -r l; do echo OUT:\\$l >> /run/piped.log; done"
+error_logger="while read -r l; do echo ERR:\\$l >> /run/piped.log; done"
+`,
+  spiped: `#!/sbin/openrc-run
+supervisor=supervise-daemon
+command=/bin/sh
+command_args="-c 'echo out-line; echo err-line >&2; exec sleep 300'"
+output_logger="while read -r l; do echo OUT:\\$l >> /run/spiped.log; done"
+error_logger="while read -r l; do echo ERR:\\$l >> /run/spiped.log; done"
+`,
   flappy: `#!/sbin/openrc-run
 supervisor=supervise-daemon
 command=/bin/sh
@@ -531,6 +547,23 @@ rc-service sup stop; rc-service sup2 stop; echo "stop=$?"
     expect(r.err).toContain(" * status: crashed\n");
     expect(r.out, r.err).toContain(" * Starting sup2 ... [ ok ]\nstart=0\nadopted\n * status: started\nrespawned\n");
     expect(r.out, r.err).toContain("stop=0\ngone\n");
+  });
+
+  it("output_logger and error_logger pipe a daemon's output into programs, under start-stop-daemon and supervise-daemon", () => {
+    const r = inNamespace(`
+rc-service piped start; echo "start=$?"
+rc-service spiped start; echo "sstart=$?"
+for f in piped spiped; do
+  for i in $(seq 100); do [ "$(wc -l < /run/$f.log 2>/dev/null)" = 2 ] && break; sleep 0.1; done
+  sort /run/$f.log | tr '\n' ' '; echo
+done
+rc-service piped stop; echo "stop=$?"
+rc-service spiped stop; echo "sstop=$?"`);
+    expect(r.out, r.err).toContain("start=0\n");
+    expect(r.out, r.err).toContain("sstart=0\n");
+    expect(r.out, r.err).toContain("ERR:err-line OUT:out-line \nERR:err-line OUT:out-line \n");
+    expect(r.out, r.err).toContain("stop=0\n");
+    expect(r.out, r.err).toContain("sstop=0\n");
   });
 
   it("supervise-daemon gives up after respawn_max restarts; the service shows as crashed", () => {
