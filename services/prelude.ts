@@ -65,20 +65,17 @@ _rc_fail() {
 	if [ "$_rc_tty" = yes ]; then printf ' %s[%s %s!!%s %s]%s\n' "$BRACKET" "$NORMAL" "$1" "$NORMAL" "$BRACKET" "$NORMAL"
 	else _rc_quiet || printf "%$(( 70 - @{#2} ))s[ !! ]\n" ''; fi
 }
-eend() {
+# _rc_end COLOUR [STATUS [MESSAGE...]]: eend and ewend, which differ only in the failure's colour.
+_rc_end() {
+	_rc_ecol=$1; shift
 	_rc_s=@{1:-0}
 	[ $# -gt 0 ] && shift
 	if [ "$_rc_s" -eq 0 ]; then _rc_bracket "$GOOD"ok"$NORMAL"; return 0; fi
-	_rc_fail "$BAD" "$*"
+	_rc_fail "$_rc_ecol" "$*"
 	return "$_rc_s"
 }
-ewend() {
-	_rc_s=@{1:-0}
-	[ $# -gt 0 ] && shift
-	if [ "$_rc_s" -eq 0 ]; then _rc_bracket "$GOOD"ok"$NORMAL"; return 0; fi
-	_rc_fail "$WARN" "$*"
-	return "$_rc_s"
-}
+eend() { _rc_end "$BAD" "$@"; }
+ewend() { _rc_end "$WARN" "$@"; }
 _rc_verbose() { yesno "$EINFO_VERBOSE"; }
 veinfo() { _rc_verbose && einfo "$@"; return 0; }
 vewarn() { _rc_verbose && ewarn "$@"; return 0; }
